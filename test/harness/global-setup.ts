@@ -1,0 +1,42 @@
+/**
+ * One Temporal dev server and one PostgreSQL per test run (starting one per file races on 2 cores).
+ * Tests reach them through `inject('temporalAddress')` / `inject('databaseUrl')`.
+ * TEST_TEMPORAL_ADDRESS and TEST_DATABASE_URL point the suite at servers you run yourself instead.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../embedded/postgres.js';
+import { dataDir } from '../../embedded/project-root.js';
+import { startTemporalDevServer } from '../../embedded/temporal-dev-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    databaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stops: Array<() => Promise<void>> = [];
+  const pidDir = path.join(dataDir(), 'pids', 'test');
+  const [temporal, postgres] = await Promise.all([
+    process.env.TEST_TEMPORAL_ADDRESS
+      ? { address: process.env.TEST_TEMPORAL_ADDRESS, namespace: process.env.TEST_TEMPORAL_NAMESPACE ?? 'default' }
+      : startTemporalDevServer({ pidDir, namespace: 'dunmore-test' }).then((s) => (stops.push(s.stop), s)),
+    process.env.TEST_DATABASE_URL
+      ? { url: process.env.TEST_DATABASE_URL }
+      : startEmbeddedPostgres({
+          dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'dunmore-test-pg-')), 'data'),
+          persistent: false,
+        }).then((s) => (stops.push(s.stop), s)),
+  ]);
+  project.provide('temporalAddress', temporal.address);
+  project.provide('temporalNamespace', temporal.namespace);
+  project.provide('databaseUrl', postgres.url);
+  return async () => {
+    await Promise.allSettled(stops.map((stop) => stop()));
+  };
+}

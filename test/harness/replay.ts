@@ -1,0 +1,42 @@
+/**
+ * Replays committed workflow histories against the current workflow code. A workflow change that alters
+ * command order without a patched() guard fails here, before it can fail on a month-old invoice in production.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { bundlerOptions, workflowsPath as defaultWorkflowsPath } from '../../worker/bundle.js';
+
+export interface ReplayOutcome {
+  file: string;
+  workflowId: string;
+  error?: string;
+}
+
+export function historyFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+export async function replayHistories(files: string[], workflowsPath: string = defaultWorkflowsPath): Promise<ReplayOutcome[]> {
+  if (files.length === 0) return [];
+  const options: ReplayWorkerOptions = { workflowsPath, bundlerOptions, replayName: 'dunmore-replay' };
+  const byWorkflowId = new Map<string, string>();
+  const histories = files.map((file) => {
+    const workflowId = path.basename(file, '.json');
+    byWorkflowId.set(workflowId, file);
+    return { workflowId, history: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+  });
+  const outcomes: ReplayOutcome[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK accepts the JSON export as-is
+  for await (const result of Worker.runReplayHistories(options, histories as any)) {
+    outcomes.push({
+      file: byWorkflowId.get(result.workflowId) ?? result.workflowId,
+      workflowId: result.workflowId,
+      ...(result.error ? { error: String(result.error.message ?? result.error) } : {}),
+    });
+  }
+  return outcomes;
+}

@@ -1,0 +1,2 @@
+/** Every workflow type the invoice worker registers. Workflow code is replayed: see ARCHITECTURE.md. */
+export {};
