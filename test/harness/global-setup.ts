@@ -3,7 +3,7 @@
  * Tests reach them through `inject('temporalAddress')` / `inject('databaseUrl')`.
  * TEST_TEMPORAL_ADDRESS and TEST_DATABASE_URL point the suite at servers you run yourself instead.
  */
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -22,17 +22,29 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stops: Array<() => Promise<void>> = [];
   const pidDir = path.join(dataDir(), 'pids', 'test');
-  const [temporal, postgres] = await Promise.all([
+  // When tests run as root, PostgreSQL runs as the `postgres` user, which must be able to enter this directory.
+  const pgParent = mkdtempSync(path.join(os.tmpdir(), 'dunmore-test-pg-'));
+  chmodSync(pgParent, 0o755);
+  const started = Promise.all([
     process.env.TEST_TEMPORAL_ADDRESS
       ? { address: process.env.TEST_TEMPORAL_ADDRESS, namespace: process.env.TEST_TEMPORAL_NAMESPACE ?? 'default' }
       : startTemporalDevServer({ pidDir, namespace: 'dunmore-test' }).then((s) => (stops.push(s.stop), s)),
     process.env.TEST_DATABASE_URL
       ? { url: process.env.TEST_DATABASE_URL }
       : startEmbeddedPostgres({
-          dataDir: path.join(mkdtempSync(path.join(os.tmpdir(), 'dunmore-test-pg-')), 'data'),
+          dataDir: path.join(pgParent, 'data'),
           persistent: false,
         }).then((s) => (stops.push(s.stop), s)),
   ]);
+  let temporal: Awaited<typeof started>[0];
+  let postgres: Awaited<typeof started>[1];
+  try {
+    [temporal, postgres] = await started;
+  } catch (error) {
+    // Whatever did start must not outlive a failed setup.
+    await Promise.allSettled(stops.map((stop) => stop()));
+    throw error;
+  }
   project.provide('temporalAddress', temporal.address);
   project.provide('temporalNamespace', temporal.namespace);
   project.provide('databaseUrl', postgres.url);

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { debtors, invoices } from '../../db/schema.js';
+import { createTestDatabase } from '../harness/database.js';
+
+describe('PostgreSQL through drizzle', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('round-trips a debtor and an invoice with money in minor units and UTC instants', async () => {
+    const nextActionAt = new Date('2026-03-08T14:00:00Z');
+    await database.db.insert(debtors).values({ id: 'D-1', name: 'Acme GmbH', timeZone: 'Europe/Berlin', segment: 'smb' });
+    await database.db.insert(invoices).values({
+      externalId: 'INV-1',
+      debtorId: 'D-1',
+      currency: 'EUR',
+      amountMinor: 1_234_567,
+      balanceMinor: 1_234_567,
+      issuedOn: '2026-02-01',
+      dueOn: '2026-03-03',
+      status: 'open',
+      policyId: 'b2b-net30-standard',
+      policyVersion: 3,
+      nextActionAt,
+    });
+    const [row] = await database.db.select().from(invoices).where(eq(invoices.externalId, 'INV-1'));
+    expect(row).toMatchObject({ debtorId: 'D-1', currency: 'EUR', amountMinor: 1_234_567, dueOn: '2026-03-03' });
+    expect(row?.nextActionAt?.toISOString()).toBe('2026-03-08T14:00:00.000Z');
+  });
+
+  it('rejects what the schema forbids instead of storing it', async () => {
+    await expect(
+      database.db.insert(invoices).values({
+        externalId: 'INV-BAD',
+        debtorId: 'D-1',
+        currency: 'eur',
+        amountMinor: 100,
+        balanceMinor: 100,
+        issuedOn: '2026-02-01',
+        dueOn: '2026-03-03',
+        status: 'open',
+        policyId: 'p',
+        policyVersion: 1,
+      }),
+    ).rejects.toMatchObject({ cause: { constraint_name: 'invoices_currency_iso4217' } });
+  });
+});

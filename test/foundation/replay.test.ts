@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { bundlerOptions } from '../../worker/bundle.js';
+import { historyFiles, replayHistories } from '../harness/replay.js';
+import { connectDevServer, uniqueName } from '../harness/temporal.js';
+import { balanceLedger, balanceQuery, paymentSignal } from '../fixtures/harness-workflows.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+const committedHistories = fileURLToPath(new URL('../histories', import.meta.url));
+
+describe('replay harness', () => {
+  it('replays every committed history under test/histories against the current workflows', async () => {
+    const outcomes = await replayHistories(historyFiles(committedHistories));
+    expect(outcomes.filter((o) => o.error)).toEqual([]);
+  });
+
+  describe('on a freshly exported history', () => {
+    let env: TestWorkflowEnvironment;
+    let historyFile: string;
+
+    beforeAll(async () => {
+      env = await connectDevServer();
+      const taskQueue = uniqueName('replay');
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        namespace: env.namespace,
+        taskQueue,
+        workflowsPath: fixture('harness-workflows.ts'),
+        bundlerOptions,
+      });
+      const workflowId = uniqueName('ledger');
+      await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start(balanceLedger, { args: [500], taskQueue, workflowId });
+        await handle.query(balanceQuery);
+        await handle.signal(paymentSignal, 500);
+        await handle.result();
+      });
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      historyFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'dunmore-replay-')), `${workflowId}.json`);
+      writeFileSync(historyFile, historyToJSON(history));
+    });
+    afterAll(async () => {
+      await env?.teardown();
+    });
+
+    it('accepts the code that produced it', async () => {
+      const [outcome] = await replayHistories([historyFile], fixture('harness-workflows.ts'));
+      expect(outcome?.error).toBeUndefined();
+    });
+
+    it('rejects a change in command order that is not guarded by patched()', async () => {
+      const [outcome] = await replayHistories([historyFile], fixture('harness-workflows-changed.ts'));
+      expect(outcome?.error).toMatch(/nondetermin/i);
+    });
+  });
+});
