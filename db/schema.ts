@@ -46,3 +46,89 @@ export const invoices = pgTable(
     check('invoices_currency_iso4217', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],
 );
+
+/**
+ * The outbox: one row per message Dunmore intends to send, keyed by the idempotency key
+ * (workflow id + step id + attempt window). Written before the send and marked after, so a retried or
+ * replayed activity finds the row and never sends twice. Keeps the rendered content and its hash for audit.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    idempotencyKey: text('idempotency_key').primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    invoiceExternalId: text('invoice_external_id').notNull(),
+    debtorId: text('debtor_id').notNull(),
+    stepId: text('step_id').notNull(),
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+    recipient: text('recipient').notNull(),
+    /** sending → sent → delivered | undelivered | failed (SMS callbacks); failed also when the provider refused. */
+    status: text('status', { enum: ['sending', 'sent', 'delivered', 'undelivered', 'failed'] }).notNull(),
+    /** Email Message-ID or Twilio message SID. */
+    providerMessageId: text('provider_message_id'),
+    subject: text('subject'),
+    bodyText: text('body_text').notNull(),
+    bodyHtml: text('body_html'),
+    contentHash: text('content_hash').notNull(),
+    /** Invoices this message speaks for: more than one when several of a debtor's steps were consolidated. */
+    coversInvoices: text('covers_invoices').array().notNull(),
+    policyId: text('policy_id').notNull(),
+    policyVersion: integer('policy_version').notNull(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    sentAt: instant('sent_at'),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('messages_debtor_created_idx').on(t.debtorId, t.createdAt),
+    index('messages_provider_id_idx').on(t.providerMessageId),
+    index('messages_workflow_idx').on(t.workflowId),
+  ],
+);
+
+/** Delivery reports from the SMS provider, kept as received (append-only). */
+export const smsDeliveryEvents = pgTable(
+  'sms_delivery_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    providerMessageId: text('provider_message_id').notNull(),
+    status: text('status').notNull(),
+    errorCode: text('error_code'),
+    payload: text('payload').notNull(),
+    receivedAt: instant('received_at').notNull().defaultNow(),
+  },
+  (t) => [index('sms_delivery_events_message_idx').on(t.providerMessageId)],
+);
+
+/**
+ * Work for humans: escalations and call tasks. The id is derived from the workflow, step and tier, so a retried
+ * activity finds the task it already created.
+ */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['escalation', 'call_task'] }).notNull(),
+    workflowId: text('workflow_id').notNull(),
+    invoiceExternalId: text('invoice_external_id').notNull(),
+    debtorId: text('debtor_id').notNull(),
+    stepId: text('step_id').notNull(),
+    queue: text('queue').notNull(),
+    tier: integer('tier').notNull(),
+    /** 1 is most urgent. */
+    priority: integer('priority').notNull(),
+    reason: text('reason').notNull(),
+    dueBy: instant('due_by').notNull(),
+    /** For call tasks: when the compliance gate allows the call, in UTC. */
+    allowedFrom: instant('allowed_from'),
+    allowedUntil: instant('allowed_until'),
+    status: text('status', { enum: ['open', 'claimed', 'resolved', 'superseded'] }).notNull(),
+    claimedBy: text('claimed_by'),
+    outcome: text('outcome'),
+    note: text('note'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    resolvedAt: instant('resolved_at'),
+  },
+  (t) => [index('escalations_queue_status_idx').on(t.queue, t.status, t.priority, t.dueBy), index('escalations_workflow_idx').on(t.workflowId)],
+);

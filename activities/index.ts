@@ -1,0 +1,29 @@
+/**
+ * The invoice worker's activities, built from injected clients. The workflow types its proxies with
+ * `ReturnType<typeof createActivities>`, so a renamed activity fails to compile rather than at run time.
+ */
+import type { Database } from '../db/client.js';
+import { closeEscalationsActivity, createEscalationActivity } from './escalations.js';
+import { recordInvoiceActivity } from './invoice-mirror.js';
+import type { EmailSender, MessageRenderer, SmsSender } from './ports.js';
+import { sendMessageActivity } from './send-message.js';
+
+export interface ActivityDependencies {
+  db: Database;
+  render: MessageRenderer;
+  email: EmailSender;
+  sms: SmsSender;
+  /** Tests only: a clock that is not the wall clock. */
+  wallClock?: () => Date;
+}
+
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    sendMessage: sendMessageActivity(deps),
+    createEscalation: createEscalationActivity(deps.db),
+    closeEscalations: closeEscalationsActivity(deps.db),
+    recordInvoice: recordInvoiceActivity(deps.db),
+  };
+}
+
+export type InvoiceActivities = ReturnType<typeof createActivities>;

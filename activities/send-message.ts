@@ -1,0 +1,238 @@
+/**
+ * Sending one dunning message, exactly once.
+ *
+ * 1. The send window is re-checked at the instant of sending: a message queued at 20:58 and picked up at
+ *    21:02 local is held, not sent.
+ * 2. Under a lock on the debtor's row, the activity checks the per-debtor budget across all of the debtor's
+ *    invoices, folds coinciding steps of other invoices into one consolidated message, and writes the outbox
+ *    row (status `sending`) before anything leaves the building.
+ * 3. It sends, then marks the row `sent`. A retry finds the row: `sent` → nothing is sent again; `sending`
+ *    (the previous attempt died mid-send) → SMS is reconciled against the provider before any resend, and an
+ *    email is resent with the same Message-ID, which receiving systems use to collapse duplicates.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { and, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import type { Database } from '../db/client.js';
+import { debtors, invoices, messages } from '../db/schema.js';
+import { activityNow } from './activity-clock.js';
+import type { SendMessageInput, SendMessageResult } from './contracts.js';
+import type { EmailSender, RenderedMessage, MessageRenderer, SmsSender } from './ports.js';
+
+export interface SendMessageDependencies {
+  db: Database;
+  render: MessageRenderer;
+  email: EmailSender;
+  sms: SmsSender;
+  wallClock?: () => Date;
+}
+
+type OutboxRow = typeof messages.$inferSelect;
+const countedStatuses = ['sending', 'sent', 'delivered', 'undelivered'] as const;
+
+export function contentHash(message: RenderedMessage): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify([message.subject ?? null, message.text, message.html ?? null])).digest('hex')}`;
+}
+
+/** Stable per idempotency key, so every attempt of one send carries the same Message-ID. */
+export function messageIdFor(idempotencyKey: string, fromAddress: string): string {
+  const domain = fromAddress.split('@')[1]?.replace(/[>\s]/g, '') || 'dunmore.invalid';
+  return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}@${domain}>`;
+}
+
+type Reservation =
+  | { kind: 'send'; row: OutboxRow; resumed: boolean }
+  | { kind: 'done'; result: SendMessageResult };
+
+async function reserve(deps: SendMessageDependencies, input: SendMessageInput, now: Date): Promise<Reservation> {
+  return deps.db.transaction(async (tx) => {
+    // Serialises every send to this debtor, whichever invoice workflow it comes from.
+    await tx.execute(sql`select 1 from ${debtors} where ${debtors.id} = ${input.debtorId} for update`);
+
+    const [existing] = await tx.select().from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey));
+    if (existing) {
+      if (existing.status === 'sending') return { kind: 'send', row: existing, resumed: true };
+      if (existing.status === 'failed') {
+        return { kind: 'done', result: { outcome: 'failed', reason: existing.errorMessage ?? 'provider refused', errorCode: existing.errorCode ?? 'unknown' } };
+      }
+      return {
+        kind: 'done',
+        result: {
+          outcome: 'sent',
+          idempotencyKey: existing.idempotencyKey,
+          providerMessageId: existing.providerMessageId ?? '',
+          sentAt: (existing.sentAt ?? existing.createdAt).toISOString(),
+          coversInvoices: existing.coversInvoices,
+          contentHash: existing.contentHash,
+          duplicateSuppressed: true,
+        },
+      };
+    }
+
+    const localNow = DateTime.fromJSDate(now, { zone: input.window.timeZone });
+    const dayStart = localNow.startOf('day');
+
+    if (input.budget.consolidate) {
+      const [covering] = await tx
+        .select()
+        .from(messages)
+        .where(
+          and(
+            eq(messages.debtorId, input.debtorId),
+            eq(messages.channel, input.channel),
+            inArray(messages.status, [...countedStatuses]),
+            gte(messages.createdAt, dayStart.toJSDate()),
+            ne(messages.invoiceExternalId, input.invoiceExternalId),
+            sql`${input.invoiceExternalId} = any(${messages.coversInvoices})`,
+          ),
+        );
+      if (covering) {
+        return { kind: 'done', result: { outcome: 'covered', byIdempotencyKey: covering.idempotencyKey, sentAt: (covering.sentAt ?? covering.createdAt).toISOString() } };
+      }
+    }
+
+    const weekAgo = localNow.minus({ days: 7 });
+    const recent = await tx
+      .select({ createdAt: messages.createdAt })
+      .from(messages)
+      .where(and(eq(messages.debtorId, input.debtorId), inArray(messages.status, [...countedStatuses]), gte(messages.createdAt, weekAgo.toJSDate())))
+      .orderBy(messages.createdAt);
+    const today = recent.filter((m) => m.createdAt >= dayStart.toJSDate());
+    if (input.budget.maxPerDay !== undefined && today.length >= input.budget.maxPerDay) {
+      return {
+        kind: 'done',
+        result: {
+          outcome: 'deferred',
+          until: dayStart.plus({ days: 1 }).toUTC().toISO()!,
+          reason: `${today.length} message(s) already sent to debtor ${input.debtorId} today (${input.window.timeZone}); the policy allows ${input.budget.maxPerDay} per day`,
+          rule: 'policy.compliance.maxMessagesPerDebtorPerDay',
+        },
+      };
+    }
+    if (input.budget.maxPerWeek !== undefined && recent.length >= input.budget.maxPerWeek) {
+      const oldest = recent[recent.length - input.budget.maxPerWeek]!.createdAt;
+      return {
+        kind: 'done',
+        result: {
+          outcome: 'deferred',
+          until: DateTime.fromJSDate(oldest).plus({ days: 7 }).toUTC().toISO()!,
+          reason: `${recent.length} message(s) sent to debtor ${input.debtorId} in the last 7 days; the policy allows ${input.budget.maxPerWeek} per week`,
+          rule: 'policy.compliance.maxMessagesPerDebtorPerWeek',
+        },
+      };
+    }
+
+    // Other invoices of this debtor whose next step falls in this same window ride along in one message.
+    const coinciding = input.budget.consolidate
+      ? await tx
+          .select({ externalId: invoices.externalId, currency: invoices.currency, balanceMinor: invoices.balanceMinor, dueOn: invoices.dueOn })
+          .from(invoices)
+          .where(
+            and(
+              eq(invoices.debtorId, input.debtorId),
+              ne(invoices.externalId, input.invoiceExternalId),
+              eq(invoices.status, 'open'),
+              gt(invoices.balanceMinor, 0),
+              lte(invoices.nextActionAt, new Date(input.window.notAfter)),
+            ),
+          )
+          .orderBy(invoices.dueOn)
+      : [];
+    const rendered = await deps.render({
+      channel: input.channel,
+      template: input.template,
+      locale: input.locale,
+      context: { ...input.renderContext, otherInvoices: coinciding },
+      profile: input.policy.profile,
+      maxSmsSegments: input.policy.maxSmsSegments,
+    });
+    const [row] = await tx
+      .insert(messages)
+      .values({
+        idempotencyKey: input.idempotencyKey,
+        workflowId: input.workflowId,
+        invoiceExternalId: input.invoiceExternalId,
+        debtorId: input.debtorId,
+        stepId: input.stepId,
+        channel: input.channel,
+        recipient: input.recipient,
+        status: 'sending',
+        subject: rendered.subject ?? null,
+        bodyText: rendered.text,
+        bodyHtml: rendered.html ?? null,
+        contentHash: contentHash(rendered),
+        coversInvoices: [input.invoiceExternalId, ...coinciding.map((i) => i.externalId)],
+        policyId: input.policy.id,
+        policyVersion: input.policy.version,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return { kind: 'send', row: row!, resumed: false };
+  });
+}
+
+export function sendMessageActivity(deps: SendMessageDependencies): (input: SendMessageInput) => Promise<SendMessageResult> {
+  return async function sendMessage(input) {
+    const now = activityNow(deps.wallClock);
+    if (now < new Date(input.window.notBefore) || now >= new Date(input.window.notAfter)) {
+      const local = DateTime.fromJSDate(now, { zone: input.window.timeZone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
+      return {
+        outcome: 'held',
+        reason: `the send window (${input.window.notBefore} – ${input.window.notAfter}) is not open at ${local}; the message was not sent`,
+        rule: 'policy.sendWindow',
+      };
+    }
+
+    const reservation = await reserve(deps, input, now);
+    if (reservation.kind === 'done') return reservation.result;
+    const { row, resumed } = reservation;
+    const rendered: RenderedMessage = { text: row.bodyText, ...(row.subject ? { subject: row.subject } : {}), ...(row.bodyHtml ? { html: row.bodyHtml } : {}) };
+
+    let providerMessageId: string;
+    try {
+      if (input.channel === 'email') {
+        providerMessageId = await deps.email.send({ to: input.recipient, message: rendered, idempotencyKey: input.idempotencyKey });
+      } else {
+        const already = resumed ? await deps.sms.findSent({ to: input.recipient, body: rendered.text, since: row.createdAt }) : undefined;
+        providerMessageId = already ?? (await deps.sms.send({ to: input.recipient, body: rendered.text }));
+      }
+    } catch (error) {
+      const permanent = deps.email.isPermanentFailure(error) || deps.sms.isPermanentFailure(error);
+      if (!permanent) throw error; // transient (connection refused, 4xx, 429, 5xx): Temporal retries with backoff
+      const { code, message } = describeFailure(error);
+      await deps.db
+        .update(messages)
+        .set({ status: 'failed', errorCode: code, errorMessage: message, updatedAt: activityNow(deps.wallClock) })
+        .where(eq(messages.idempotencyKey, input.idempotencyKey));
+      return { outcome: 'failed', reason: message, errorCode: code };
+    }
+
+    const sentAt = activityNow(deps.wallClock);
+    await deps.db
+      .update(messages)
+      .set({ status: 'sent', providerMessageId, sentAt, updatedAt: sentAt })
+      .where(and(eq(messages.idempotencyKey, input.idempotencyKey), eq(messages.status, 'sending')));
+    return {
+      outcome: 'sent',
+      idempotencyKey: input.idempotencyKey,
+      providerMessageId,
+      sentAt: sentAt.toISOString(),
+      coversInvoices: row.coversInvoices,
+      contentHash: row.contentHash,
+      duplicateSuppressed: false,
+    };
+  };
+}
+
+function describeFailure(error: unknown): { code: string; message: string } {
+  const e = error as { code?: unknown; responseCode?: unknown; message?: unknown };
+  const code = String(e.code ?? e.responseCode ?? 'unknown');
+  return { code, message: String(e.message ?? error) };
+}
+
+/** For errors the workflow must not retry, e.g. a template that cannot render. */
+export function nonRetryable(message: string, type: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, type);
+}

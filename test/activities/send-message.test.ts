@@ -1,0 +1,158 @@
+/**
+ * The send activity against real PostgreSQL, a real SMTP server and the Twilio stand-in: exactly-once by
+ * outbox, the window re-check at the instant of sending, the per-debtor budget and consolidation.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { messages } from '../../db/schema.js';
+import { recordInvoiceActivity } from '../../activities/invoice-mirror.js';
+import { sendMessageActivity } from '../../activities/send-message.js';
+import type { SendMessageInput } from '../../activities/contracts.js';
+import type { MessageRenderer } from '../../activities/ports.js';
+import { createTestDatabase } from '../harness/database.js';
+import { startTestChannels, type TestChannels } from '../harness/channels.js';
+
+// The activity's contract with the renderer, not the renderer itself (which has its own tests).
+const render: MessageRenderer = async ({ channel, template, context }) => {
+  const others = (context.otherInvoices as Array<{ externalId: string }>).map((i) => i.externalId);
+  const text = `[${template}] ${String(context.invoiceNumber)} is due${others.length ? `; also due: ${others.join(', ')}` : ''}`;
+  return channel === 'email' ? { subject: `Invoice ${String(context.invoiceNumber)}`, text, html: `<p>${text}</p>` } : { text };
+};
+
+const at = (iso: string) => () => new Date(iso);
+
+describe('sendMessage activity', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let channels: TestChannels;
+  beforeAll(async () => {
+    [database, channels] = await Promise.all([createTestDatabase(), startTestChannels({ deliveryOutcome: () => 'delivered' })]);
+  });
+  afterAll(async () => {
+    await Promise.all([database?.close(), channels?.close()]);
+  });
+
+  async function openInvoice(externalId: string, debtorId: string, nextActionAt = '2026-03-02T15:00:00Z'): Promise<void> {
+    await recordInvoiceActivity(database.db)({
+      externalId,
+      debtor: { id: debtorId, name: 'Ana Díaz', timeZone: 'America/New_York', locale: 'en-US', segment: 'smb' },
+      currency: 'USD',
+      amountMinor: 120_000,
+      balanceMinor: 120_000,
+      issuedOn: '2026-01-30',
+      dueOn: '2026-03-01',
+      status: 'open',
+      policyId: 'b2b-net30-standard',
+      policyVersion: 1,
+      nextActionAt,
+    });
+  }
+
+  function input(overrides: Partial<SendMessageInput> & Pick<SendMessageInput, 'invoiceExternalId' | 'debtorId'>): SendMessageInput {
+    const workflowId = `invoice-${overrides.invoiceExternalId}`;
+    return {
+      idempotencyKey: `${workflowId}:due-today:2026-03-02`,
+      workflowId,
+      stepId: 'due-today',
+      channel: 'email',
+      recipient: 'ana@debtor.example',
+      template: 'due-today',
+      locale: 'en-US',
+      renderContext: { invoiceNumber: overrides.invoiceExternalId },
+      policy: { id: 'b2b-net30-standard', version: 1, contentHash: 'sha256:x', profile: 'commercial', maxSmsSegments: 2 },
+      budget: { consolidate: false },
+      // 09:00–17:00 New York on 2026-03-02
+      window: { notBefore: '2026-03-02T14:00:00Z', notAfter: '2026-03-02T22:00:00Z', timeZone: 'America/New_York' },
+      ...overrides,
+    };
+  }
+
+  it('sends an email once; a retry with the same key sends nothing and reports the first send', async () => {
+    await openInvoice('INV-100', 'D-100');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    const first = await send(input({ invoiceExternalId: 'INV-100', debtorId: 'D-100' }));
+    const second = await send(input({ invoiceExternalId: 'INV-100', debtorId: 'D-100' }));
+    expect(first).toMatchObject({ outcome: 'sent', duplicateSuppressed: false, coversInvoices: ['INV-100'] });
+    expect(second).toMatchObject({ outcome: 'sent', duplicateSuppressed: true, providerMessageId: first.outcome === 'sent' ? first.providerMessageId : '' });
+    const mail = await channels.mail.waitFor((m) => m.subject === 'Invoice INV-100');
+    expect(mail.headers['x-dunmore-idempotency-key']).toBe('invoice-INV-100:due-today:2026-03-02');
+    expect(mail.messageId).toBe(first.outcome === 'sent' ? first.providerMessageId : '');
+    expect(channels.mail.messages().filter((m) => m.subject === 'Invoice INV-100')).toHaveLength(1);
+    const [row] = await database.db.select().from(messages).where(eq(messages.idempotencyKey, 'invoice-INV-100:due-today:2026-03-02'));
+    expect(row).toMatchObject({ status: 'sent', bodyHtml: '<p>[due-today] INV-100 is due</p>', recipient: 'ana@debtor.example' });
+    expect(row?.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('holds a message whose window closed between queueing (20:58) and sending (21:02 local)', async () => {
+    await openInvoice('INV-101', 'D-101');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-03T02:02:00Z') });
+    const result = await send(
+      input({ invoiceExternalId: 'INV-101', debtorId: 'D-101', window: { notBefore: '2026-03-02T14:00:00Z', notAfter: '2026-03-03T02:00:00Z', timeZone: 'America/New_York' } }),
+    );
+    expect(result).toMatchObject({ outcome: 'held', rule: 'policy.sendWindow' });
+    expect(result.outcome === 'held' && result.reason).toContain('2026-03-02 21:02');
+    expect(await database.db.select().from(messages).where(eq(messages.invoiceExternalId, 'INV-101'))).toEqual([]);
+  });
+
+  it('sends an SMS through Twilio once, and after a crash mid-send reconciles instead of resending', async () => {
+    await openInvoice('INV-102', 'D-102');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    const sms = input({ invoiceExternalId: 'INV-102', debtorId: 'D-102', channel: 'sms', recipient: '+14155550142', idempotencyKey: 'invoice-INV-102:overdue-7:2026-03-02' });
+    const sent = await send(sms);
+    expect(sent).toMatchObject({ outcome: 'sent' });
+    // Simulate a worker that died after Twilio accepted the message but before the outbox was marked sent.
+    await database.db.update(messages).set({ status: 'sending', providerMessageId: null }).where(eq(messages.idempotencyKey, sms.idempotencyKey));
+    const retried = await send(sms);
+    expect(retried).toMatchObject({ outcome: 'sent', providerMessageId: sent.outcome === 'sent' ? sent.providerMessageId : '' });
+    expect(channels.twilio.messages().filter((m) => m.to === '+14155550142')).toHaveLength(1);
+    expect(channels.twilio.violations()).toEqual([]);
+  });
+
+  it('reports an address the provider refuses for good, so the workflow can use the fallback channel', async () => {
+    await openInvoice('INV-103', 'D-103');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    const result = await send(input({ invoiceExternalId: 'INV-103', debtorId: 'D-103', channel: 'sms', recipient: '+1555', idempotencyKey: 'k-103' }));
+    expect(result).toMatchObject({ outcome: 'failed', errorCode: '21211' });
+    expect(channels.twilio.takeViolations()).toHaveLength(1); // the invalid 'To' we sent on purpose
+  });
+
+  it('retries (throws) while the SMTP server refuses sessions, then delivers once', async () => {
+    await openInvoice('INV-104', 'D-104');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    channels.mail.refuseSessions(true);
+    await expect(send(input({ invoiceExternalId: 'INV-104', debtorId: 'D-104', idempotencyKey: 'k-104' }))).rejects.toThrow();
+    channels.mail.refuseSessions(false);
+    await expect(send(input({ invoiceExternalId: 'INV-104', debtorId: 'D-104', idempotencyKey: 'k-104' }))).resolves.toMatchObject({ outcome: 'sent' });
+    expect(channels.mail.messages().filter((m) => m.subject === 'Invoice INV-104')).toHaveLength(1);
+  });
+
+  it('five invoices of one debtor reaching a step at once produce exactly the budgeted messages', async () => {
+    const ids = ['INV-201', 'INV-202', 'INV-203', 'INV-204', 'INV-205'];
+    for (const id of ids) await openInvoice(id, 'D-200');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    const results = await Promise.all(
+      ids.map((id) => send(input({ invoiceExternalId: id, debtorId: 'D-200', idempotencyKey: `invoice-${id}:due-today:2026-03-02`, budget: { consolidate: false, maxPerDay: 2, maxPerWeek: 3 } }))),
+    );
+    expect(results.filter((r) => r.outcome === 'sent')).toHaveLength(2);
+    const deferred = results.filter((r) => r.outcome === 'deferred');
+    expect(deferred).toHaveLength(3);
+    // Deferred to the debtor's next local midnight, 2026-03-03 00:00 New York.
+    expect(deferred.every((r) => r.outcome === 'deferred' && r.until === '2026-03-03T05:00:00.000Z')).toBe(true);
+    expect(await database.db.select().from(messages).where(eq(messages.debtorId, 'D-200'))).toHaveLength(2);
+  });
+
+  it('consolidates coinciding steps of one debtor into one message that covers every due invoice', async () => {
+    const ids = ['INV-301', 'INV-302', 'INV-303', 'INV-304', 'INV-305'];
+    for (const id of ids) await openInvoice(id, 'D-300');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    const results = await Promise.all(
+      ids.map((id) => send(input({ invoiceExternalId: id, debtorId: 'D-300', idempotencyKey: `invoice-${id}:due-today:2026-03-02`, budget: { consolidate: true, maxPerWeek: 3 } }))),
+    );
+    const sent = results.filter((r) => r.outcome === 'sent');
+    expect(sent).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'covered')).toHaveLength(4);
+    expect(sent[0]?.outcome === 'sent' && [...sent[0].coversInvoices].sort()).toEqual(ids);
+    const mails = channels.mail.messages().filter((m) => ids.some((id) => m.subject === `Invoice ${id}`));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.text).toMatch(/also due: INV-\d{3}, INV-\d{3}, INV-\d{3}, INV-\d{3}/);
+  });
+});
