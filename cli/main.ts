@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { registerStartCommand } from './start.js';
+import { registerComplianceCommands } from './compliance.js';
 import { registerTemporalCommands } from './temporal.js';
 
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerStartCommand(program);
+  registerComplianceCommands(program);
   registerTemporalCommands(program);
   return program;
 }
