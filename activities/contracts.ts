@@ -2,6 +2,7 @@
  * What the invoice workflow sends to and receives from its activities. Plain data: it is recorded in workflow
  * histories, so field names are part of the replay contract — add fields, never rename them.
  */
+import type { InvoiceState } from '../dunning/invoice-state.js';
 import type { MessageChannel } from '../dunning/policy.js';
 
 export interface SendWindowAtSend {
@@ -29,19 +30,35 @@ export interface SendMessageInput {
   recipient: string;
   template: string;
   locale: string;
-  /** Everything the template may reference (see dunning's render context). */
-  renderContext: Record<string, unknown>;
+  /** The invoice as of this send: the renderer builds the template's context from it. */
+  invoiceState: InvoiceState;
+  /** The pinned policy version; the worker loads it from the hash-locked catalog and checks the hash. */
   policy: { id: string; version: number; contentHash: string; profile: string; maxSmsSegments: number };
   budget: DebtorMessageBudget;
   window: SendWindowAtSend;
 }
 
+/** A compliance decision as the timeline keeps it: enough to explain it, without every finding. */
+export interface ComplianceDecisionRecord {
+  decision: 'allow' | 'deny' | 'defer';
+  until?: string;
+  basis: 'law' | 'conservative' | 'policy';
+  /** Citations of the rules that decided, e.g. "12 CFR 1006.14(b)(2)(i)(A)". */
+  rules: string[];
+  reasons: string[];
+  ruleVersion: string;
+  /** Ledger ids of the attempts the rules counted. */
+  counted: string[];
+}
+
 export type SendMessageResult =
-  | { outcome: 'sent'; idempotencyKey: string; providerMessageId: string; sentAt: string; coversInvoices: string[]; contentHash: string; duplicateSuppressed: boolean }
+  | { outcome: 'sent'; idempotencyKey: string; providerMessageId: string; sentAt: string; coversInvoices: string[]; contentHash: string; duplicateSuppressed: boolean; compliance?: ComplianceDecisionRecord }
   /** Another invoice's consolidated message already spoke for this one today. */
   | { outcome: 'covered'; byIdempotencyKey: string; sentAt: string }
-  /** The per-debtor budget is spent: try again at `until`. */
-  | { outcome: 'deferred'; until: string; reason: string; rule: string }
+  /** The per-debtor budget is spent, or the compliance gate defers: try again at `until`. */
+  | { outcome: 'deferred'; until: string; reason: string; rule: string; compliance?: ComplianceDecisionRecord }
+  /** The compliance gate forbids this contact until something changes (cease, opt-out, attorney…). */
+  | { outcome: 'denied'; reason: string; rule: string; compliance: ComplianceDecisionRecord }
   /** The send window closed (or has not opened) by the time the activity ran: re-plan. */
   | { outcome: 'held'; reason: string; rule: string }
   /** The provider refused the address for good (invalid number, hard bounce): use the step's fallback. */

@@ -11,7 +11,7 @@ export interface SmtpSettings {
 
 export function createSmtpTransport(settings: SmtpSettings): Transporter {
   // Fail fast inside one activity attempt; Temporal owns retries and backoff.
-  return nodemailer.createTransport(settings.url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  return nodemailer.createTransport(settings.url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
 }
 
 export function smtpEmailSender(transport: Transporter, from: string): EmailSender {

@@ -3,6 +3,7 @@
  * `ReturnType<typeof createActivities>`, so a renamed activity fails to compile rather than at run time.
  */
 import type { Database } from '../db/client.js';
+import { checkContactActivity } from './contact-gate.js';
 import { closeEscalationsActivity, createEscalationActivity } from './escalations.js';
 import { recordInvoiceActivity } from './invoice-mirror.js';
 import type { EmailSender, MessageRenderer, SmsSender } from './ports.js';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDependencies) {
     createEscalation: createEscalationActivity(deps.db),
     closeEscalations: closeEscalationsActivity(deps.db),
     recordInvoice: recordInvoiceActivity(deps.db),
+    checkContact: checkContactActivity(deps.db),
   };
 }
 

@@ -2,6 +2,7 @@
  * The outside world as the activities see it. The factory receives implementations; tests and the embedded
  * defaults use real servers (SMTP sink, Twilio stand-in) behind the same adapters as production.
  */
+import type { InvoiceState } from '../dunning/invoice-state.js';
 import type { MessageChannel } from '../dunning/policy.js';
 
 export interface RenderedMessage {
@@ -10,13 +11,23 @@ export interface RenderedMessage {
   html?: string;
 }
 
+/** Another open invoice of the same debtor that a consolidated message lists. */
+export interface CoincidingInvoice {
+  externalId: string;
+  currency: string;
+  balanceMinor: number;
+  dueOn: string;
+}
+
 export type MessageRenderer = (request: {
   channel: MessageChannel;
   template: string;
   locale: string;
-  context: Record<string, unknown>;
-  profile: string;
-  maxSmsSegments: number;
+  stepId: string;
+  invoiceState: InvoiceState;
+  policy: { id: string; version: number; contentHash: string };
+  otherInvoices: CoincidingInvoice[];
+  now: Date;
 }) => Promise<RenderedMessage>;
 
 export interface EmailSender {

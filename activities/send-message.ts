@@ -15,9 +15,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/client.js';
-import { debtors, invoices, messages } from '../db/schema.js';
+import { contactAttempts, debtors, invoices, messages } from '../db/schema.js';
+import { evaluateGate } from './contact-gate.js';
 import { activityNow } from './activity-clock.js';
-import type { SendMessageInput, SendMessageResult } from './contracts.js';
+import type { ComplianceDecisionRecord, SendMessageInput, SendMessageResult } from './contracts.js';
 import type { EmailSender, RenderedMessage, MessageRenderer, SmsSender } from './ports.js';
 
 export interface SendMessageDependencies {
@@ -42,7 +43,7 @@ export function messageIdFor(idempotencyKey: string, fromAddress: string): strin
 }
 
 type Reservation =
-  | { kind: 'send'; row: OutboxRow; resumed: boolean }
+  | { kind: 'send'; row: OutboxRow; resumed: boolean; compliance?: ComplianceDecisionRecord }
   | { kind: 'done'; result: SendMessageResult };
 
 async function reserve(deps: SendMessageDependencies, input: SendMessageInput, now: Date): Promise<Reservation> {
@@ -123,6 +124,25 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
       };
     }
 
+    // The compliance gate, under the same lock: the ledger it reads cannot change before our row is written.
+    const consumerProfile = input.policy.profile === 'consumer-regF';
+    const compliance = await evaluateGate(tx, {
+      debtorId: input.debtorId,
+      debtId: input.invoiceExternalId,
+      channel: input.channel,
+      to: input.recipient,
+      at: now,
+      profile: input.policy.profile,
+      // The renderer injects the debt-collector disclosure and the opt-out notice for consumer-regF.
+      content: { debtCollectorDisclosure: consumerProfile, optOutNotice: consumerProfile },
+    });
+    if (compliance.decision === 'deny') {
+      return { kind: 'done', result: { outcome: 'denied', reason: compliance.reasons.join('; '), rule: compliance.rules.join(', '), compliance } };
+    }
+    if (compliance.decision === 'defer' && compliance.until) {
+      return { kind: 'done', result: { outcome: 'deferred', until: compliance.until, reason: compliance.reasons.join('; '), rule: compliance.rules.join(', '), compliance } };
+    }
+
     // Other invoices of this debtor whose next step falls in this same window ride along in one message.
     const coinciding = input.budget.consolidate
       ? await tx
@@ -143,9 +163,11 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
       channel: input.channel,
       template: input.template,
       locale: input.locale,
-      context: { ...input.renderContext, otherInvoices: coinciding },
-      profile: input.policy.profile,
-      maxSmsSegments: input.policy.maxSmsSegments,
+      stepId: input.stepId,
+      invoiceState: input.invoiceState,
+      policy: { id: input.policy.id, version: input.policy.version, contentHash: input.policy.contentHash },
+      otherInvoices: coinciding,
+      now,
     });
     const [row] = await tx
       .insert(messages)
@@ -169,7 +191,19 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
         updatedAt: now,
       })
       .returning();
-    return { kind: 'send', row: row!, resumed: false };
+    // The contact ledger row, written with the outbox row: the next decision for this debtor counts it.
+    await tx.insert(contactAttempts).values({
+      id: input.idempotencyKey,
+      debtorId: input.debtorId,
+      debtId: input.invoiceExternalId,
+      at: now,
+      channel: input.channel,
+      outcome: input.channel === 'email' ? 'email_sent' : 'sms_sent',
+      toAddress: input.recipient,
+      purpose: `dunning:${input.stepId}`,
+      recordedBy: input.workflowId,
+    });
+    return { kind: 'send', row: row!, resumed: false, compliance };
   });
 }
 
@@ -187,7 +221,7 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
 
     const reservation = await reserve(deps, input, now);
     if (reservation.kind === 'done') return reservation.result;
-    const { row, resumed } = reservation;
+    const { row, resumed, compliance } = reservation;
     const rendered: RenderedMessage = { text: row.bodyText, ...(row.subject ? { subject: row.subject } : {}), ...(row.bodyHtml ? { html: row.bodyHtml } : {}) };
 
     let providerMessageId: string;
@@ -202,10 +236,14 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
       const permanent = deps.email.isPermanentFailure(error) || deps.sms.isPermanentFailure(error);
       if (!permanent) throw error; // transient (connection refused, 4xx, 429, 5xx): Temporal retries with backoff
       const { code, message } = describeFailure(error);
-      await deps.db
-        .update(messages)
-        .set({ status: 'failed', errorCode: code, errorMessage: message, updatedAt: activityNow(deps.wallClock) })
-        .where(eq(messages.idempotencyKey, input.idempotencyKey));
+      await deps.db.transaction(async (tx) => {
+        await tx
+          .update(messages)
+          .set({ status: 'failed', errorCode: code, errorMessage: message, updatedAt: activityNow(deps.wallClock) })
+          .where(eq(messages.idempotencyKey, input.idempotencyKey));
+        // Nothing reached the debtor: the attempt must not count against them.
+        await tx.delete(contactAttempts).where(eq(contactAttempts.id, input.idempotencyKey));
+      });
       return { outcome: 'failed', reason: message, errorCode: code };
     }
 
@@ -222,6 +260,7 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
       coversInvoices: row.coversInvoices,
       contentHash: row.contentHash,
       duplicateSuppressed: false,
+      ...(compliance ? { compliance } : {}),
     };
   };
 }

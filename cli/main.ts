@@ -4,7 +4,9 @@
 import { Command } from 'commander';
 import { registerStartCommand } from './start.js';
 import { registerComplianceCommands } from './compliance.js';
+import { registerPolicyCommands } from './policy.js';
 import { registerTemporalCommands } from './temporal.js';
+import { registerWorkerCommand } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command('dunmore')
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   registerStartCommand(program);
   registerComplianceCommands(program);
+  registerPolicyCommands(program);
   registerTemporalCommands(program);
+  registerWorkerCommand(program);
   return program;
 }

@@ -4,7 +4,7 @@
  * ISO 4217 currency; every instant is timestamptz (UTC).
  */
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, date, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, date, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -15,6 +15,13 @@ export const debtors = pgTable('debtors', {
   timeZone: text('time_zone').notNull(),
   locale: text('locale').notNull().default('en-US'),
   segment: text('segment').notNull(),
+  /**
+   * Facts the compliance engine needs about the debtor and how we may reach them (compliance/ `context`):
+   * state, city, debtor type, numbers with their types, emails with their basis, consents, location evidence.
+   */
+  complianceContext: jsonb('compliance_context').$type<Record<string, unknown>>().notNull().default({}),
+  /** Further zones the debtor may be in (area code, address): contact must be convenient in all of them. */
+  candidateTimeZones: text('candidate_time_zones').array().notNull().default([]),
   createdAt: instant('created_at').notNull().defaultNow(),
   updatedAt: instant('updated_at').notNull().defaultNow(),
 });
@@ -131,4 +138,55 @@ export const escalations = pgTable(
     resolvedAt: instant('resolved_at'),
   },
   (t) => [index('escalations_queue_status_idx').on(t.queue, t.status, t.priority, t.dueBy), index('escalations_workflow_idx').on(t.workflowId)],
+);
+
+/**
+ * The contact ledger: every attempt to reach a debtor, on any channel, by any invoice's workflow or by a
+ * collector. One row per attempt and attributed debt (a call about two invoices is two rows sharing call_id).
+ * The compliance gate reads it (7 calls in 7 days, company limits) inside the debtor's row lock.
+ */
+export const contactAttempts = pgTable(
+  'contact_attempts',
+  {
+    id: text('id').primaryKey(),
+    debtorId: text('debtor_id').notNull(),
+    /** The invoice (debt) the attempt is attributed to; null = none recorded, counts for every debt. */
+    debtId: text('debt_id'),
+    at: instant('at').notNull(),
+    channel: text('channel', { enum: ['call', 'ringless_voicemail', 'sms', 'email', 'letter', 'social_media', 'in_person'] }).notNull(),
+    outcome: text('outcome', { enum: ['placed', 'voicemail', 'conversation', 'email_sent', 'sms_sent', 'letter_sent'] }).notNull(),
+    direction: text('direction', { enum: ['outbound', 'inbound'] }).notNull().default('outbound'),
+    connected: boolean('connected').notNull().default(true),
+    disposition: text('disposition'),
+    /** Number, address or a label from the debtor's compliance context. */
+    toAddress: text('to_address'),
+    addressType: text('address_type'),
+    party: text('party'),
+    callId: text('call_id'),
+    purpose: text('purpose'),
+    prerecorded: boolean('prerecorded').notNull().default(false),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('contact_attempts_debtor_at_idx').on(t.debtorId, t.at)],
+);
+
+/**
+ * What the debtor (or their attorney, or a provider) did that changes how we may contact them: cease,
+ * opt-outs, disputes, consents, inconvenient times, wrong numbers… Effective from `at` (receipt).
+ * `payload` holds the event's fields as in compliance/ (channel, address, window, days, …).
+ */
+export const debtorEvents = pgTable(
+  'debtor_events',
+  {
+    id: text('id').primaryKey(),
+    debtorId: text('debtor_id').notNull(),
+    debtId: text('debt_id'),
+    type: text('type').notNull(),
+    at: instant('at').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    recordedBy: text('recorded_by').notNull(),
+    createdAt: instant('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('debtor_events_debtor_at_idx').on(t.debtorId, t.at)],
 );

@@ -1,2 +1,2 @@
 /** Every workflow type the invoice worker registers. Workflow code is replayed: see ARCHITECTURE.md. */
-export {};
+export { invoiceWorkflow } from './invoice/invoice-workflow.js';

@@ -4,20 +4,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { messages } from '../../db/schema.js';
+import { debtors, messages } from '../../db/schema.js';
 import { recordInvoiceActivity } from '../../activities/invoice-mirror.js';
 import { sendMessageActivity } from '../../activities/send-message.js';
 import type { SendMessageInput } from '../../activities/contracts.js';
 import type { MessageRenderer } from '../../activities/ports.js';
+import type { InvoiceState } from '../../dunning/invoice-state.js';
 import { createTestDatabase } from '../harness/database.js';
 import { startTestChannels, type TestChannels } from '../harness/channels.js';
 
 // The activity's contract with the renderer, not the renderer itself (which has its own tests).
-const render: MessageRenderer = async ({ channel, template, context }) => {
-  const others = (context.otherInvoices as Array<{ externalId: string }>).map((i) => i.externalId);
-  const text = `[${template}] ${String(context.invoiceNumber)} is due${others.length ? `; also due: ${others.join(', ')}` : ''}`;
-  return channel === 'email' ? { subject: `Invoice ${String(context.invoiceNumber)}`, text, html: `<p>${text}</p>` } : { text };
+const render: MessageRenderer = async ({ channel, template, invoiceState, otherInvoices }) => {
+  const others = otherInvoices.map((i) => i.externalId);
+  const number = invoiceState.invoice.number;
+  const text = `[${template}] ${number} is due${others.length ? `; also due: ${others.join(', ')}` : ''}`;
+  return channel === 'email' ? { subject: `Invoice ${number}`, text, html: `<p>${text}</p>` } : { text };
 };
+
+// Only what the renderer above reads; the full state comes from the workflow in production.
+const stateOf = (number: string) => ({ invoice: { number } }) as unknown as InvoiceState;
 
 const at = (iso: string) => () => new Date(iso);
 
@@ -45,6 +50,8 @@ describe('sendMessage activity', () => {
       policyVersion: 1,
       nextActionAt,
     });
+    // Texts to mobiles need prior express consent (TCPA); these debtors gave it when they signed up.
+    await database.db.update(debtors).set({ complianceContext: { tcpaConsent: { at: '2025-06-01T12:00:00Z' } } }).where(eq(debtors.id, debtorId));
   }
 
   function input(overrides: Partial<SendMessageInput> & Pick<SendMessageInput, 'invoiceExternalId' | 'debtorId'>): SendMessageInput {
@@ -57,7 +64,7 @@ describe('sendMessage activity', () => {
       recipient: 'ana@debtor.example',
       template: 'due-today',
       locale: 'en-US',
-      renderContext: { invoiceNumber: overrides.invoiceExternalId },
+      invoiceState: stateOf(overrides.invoiceExternalId),
       policy: { id: 'b2b-net30-standard', version: 1, contentHash: 'sha256:x', profile: 'commercial', maxSmsSegments: 2 },
       budget: { consolidate: false },
       // 09:00–17:00 New York on 2026-03-02

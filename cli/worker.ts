@@ -1,0 +1,89 @@
+/**
+ * `dunmore worker`: the invoice worker as a production process, against an external Temporal, PostgreSQL,
+ * SMTP server and Twilio account. SIGTERM or Ctrl-C drains it: in-flight activities finish, then it exits.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import { catalogRenderer } from '../activities/catalog-renderer.js';
+import { createSmtpTransport, smtpEmailSender } from '../activities/email-sender.js';
+import { createActivities } from '../activities/index.js';
+import { createTwilioClient, twilioSmsSender } from '../activities/sms-sender.js';
+import { connectDatabase, type DatabaseHandle } from '../db/client.js';
+import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
+import { projectRoot } from '../embedded/project-root.js';
+import { createInvoiceWorker } from '../worker/create-worker.js';
+import { ConfigError, loadConfig, redactedSummary, type DunmoreConfig } from './config.js';
+
+export const workerConfigKeys = [
+  'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DUNMORE_TASK_QUEUE', 'DATABASE_URL', 'SMTP_URL', 'SMTP_FROM',
+  'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_BASE_URL', 'PUBLIC_BASE_URL',
+  'WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+] as const;
+export type WorkerConfig = Pick<DunmoreConfig, (typeof workerConfigKeys)[number]>;
+
+export interface RunningWorker {
+  worker: Worker;
+  database: DatabaseHandle;
+  connection: NativeConnection;
+}
+
+/** Builds the worker and its clients from validated configuration; shared by `dunmore worker` and `dunmore start`. */
+export async function buildWorker(config: WorkerConfig, options: { workflowBundle?: WorkflowBundle; policiesRoot?: string } = {}): Promise<RunningWorker> {
+  const policiesRoot = options.policiesRoot ?? path.join(projectRoot, 'policies');
+  const templatesRoot = path.join(path.dirname(policiesRoot), 'templates');
+  const database = connectDatabase(config.DATABASE_URL);
+  const twilio = {
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    from: config.TWILIO_FROM,
+    ...(config.TWILIO_API_BASE_URL ? { apiBaseUrl: config.TWILIO_API_BASE_URL } : {}),
+    ...(config.PUBLIC_BASE_URL ? { statusCallbackUrl: new URL('/v1/webhooks/twilio/status', config.PUBLIC_BASE_URL).href } : {}),
+  };
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const worker = await createInvoiceWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.DUNMORE_TASK_QUEUE,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+    activities: createActivities({
+      db: database.db,
+      render: catalogRenderer(new PolicyCatalog({ policiesRoot, templatesRoot }), templatesRoot),
+      email: smtpEmailSender(createSmtpTransport({ url: config.SMTP_URL, from: config.SMTP_FROM }), config.SMTP_FROM),
+      sms: twilioSmsSender(createTwilioClient(twilio), twilio),
+    }),
+    tuning: {
+      ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+      ...(config.WORKER_MAX_CONCURRENT_ACTIVITIES !== undefined ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
+      ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
+    },
+  });
+  return { worker, database, connection };
+}
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('Run the invoice worker against external Temporal, PostgreSQL, SMTP and Twilio (configured by environment)')
+    .action(async () => {
+      let config: WorkerConfig;
+      try {
+        config = loadConfig(workerConfigKeys);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      Runtime.install({ logger: new DefaultLogger('WARN') });
+      process.stdout.write(`dunmore worker starting with:\n${redactedSummary(config)}\n`);
+      const { worker, database, connection } = await buildWorker(config);
+      // Drain on SIGTERM/SIGINT: the SDK stops polling and lets running activities finish.
+      const running = worker.run();
+      process.stdout.write(`dunmore worker polling task queue ${config.DUNMORE_TASK_QUEUE}\n`);
+      await running;
+      await Promise.allSettled([database.close(), connection.close()]);
+      process.stdout.write('dunmore worker drained and stopped\n');
+    });
+}
