@@ -295,18 +295,22 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     record({ kind: 'skipped', stepId, reason, rule });
   };
 
-  /** Sends one message of a step; `mode` fallback-after-delivery-failure leaves the step's progress alone. */
+  /**
+   * Sends one message of a step; `mode` fallback-after-delivery-failure leaves the step's progress alone.
+   * Returns when to try again if the message was held or deferred.
+   */
   const sendStepMessage = async (
     plan: Pick<PlannedStepAction, 'stepId' | 'template' | 'fallback'>,
     channel: MessageChannel,
     mode: 'step' | 'fallback' | 'fallback-after-delivery-failure',
-  ): Promise<void> => {
+  ): Promise<{ retryAt?: string }> => {
     const debtor = run.state.invoice.debtor;
     const address = channel === 'email' ? debtor.email : debtor.phone;
     const blocked = contactBlock(channel, address);
     if (blocked) {
       record({ kind: 'denied', stepId: plan.stepId, channel, reason: blocked.reason, rule: blocked.rule });
-      return afterUndeliverable(plan, channel, mode, blocked.reason);
+      await afterUndeliverable(plan, channel, mode, blocked.reason);
+      return {};
     }
     const zone = debtorZone(run.state, policy());
     const window = nextWindowOpening(DateTime.fromMillis(Date.now(), { zone: 'utc' }), policy(), zone);
@@ -339,7 +343,8 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       if (!(error instanceof ActivityFailure)) throw error;
       const reason = error.cause?.message ?? error.message;
       record({ kind: 'failed', stepId: plan.stepId, channel, reason: `${channel} not sent: ${reason}`, rule: 'activity.sendMessage', detail: { errorType: (error.cause as ApplicationFailure | undefined)?.type ?? 'unknown' } });
-      return afterUndeliverable(plan, channel, mode, reason);
+      await afterUndeliverable(plan, channel, mode, reason);
+      return {};
     }
     switch (result.outcome) {
       case 'sent':
@@ -352,26 +357,30 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
         });
         if (channel === 'sms') run.smsKeys[plan.stepId] = key;
         if (mode !== 'fallback-after-delivery-failure') completeStep(plan.stepId, channel);
-        return;
+        return {};
       case 'covered':
         record({ kind: 'sent', stepId: plan.stepId, channel, reason: `covered by the debtor's consolidated ${channel} sent at ${result.sentAt}`, rule: 'policy.consolidation', detail: { idempotencyKey: result.byIdempotencyKey } });
         if (mode !== 'fallback-after-delivery-failure') completeStep(plan.stepId, channel);
-        return;
+        return {};
       case 'deferred':
-        run.notBefore[plan.stepId] = result.until;
+        if (mode !== 'fallback-after-delivery-failure') run.notBefore[plan.stepId] = result.until;
         record({ kind: 'deferred', stepId: plan.stepId, channel, reason: `${result.reason}; deferred until ${result.until}`, rule: result.rule, ...(result.compliance ? { compliance: result.compliance } : {}) });
-        return;
+        return { retryAt: result.until };
       case 'denied':
         record({ kind: 'denied', stepId: plan.stepId, channel, reason: result.reason, rule: result.rule, compliance: result.compliance });
-        return afterUndeliverable(plan, channel, mode, `compliance: ${result.reason}`);
-      case 'held':
+        await afterUndeliverable(plan, channel, mode, `compliance: ${result.reason}`);
+        return {};
+      case 'held': {
         // The window closed while the send was queued: wait a minute and let the planner find the next opening.
-        run.notBefore[plan.stepId] = new Date(Date.now() + 60_000).toISOString();
+        const retryAt = new Date(Date.now() + 60_000).toISOString();
+        if (mode !== 'fallback-after-delivery-failure') run.notBefore[plan.stepId] = retryAt;
         record({ kind: 'held', stepId: plan.stepId, channel, reason: result.reason, rule: result.rule });
-        return;
+        return { retryAt };
+      }
       case 'failed':
         record({ kind: 'failed', stepId: plan.stepId, channel, reason: `${channel} to ${address} refused by the provider: ${result.reason}`, rule: 'provider.refused', detail: { errorCode: result.errorCode } });
-        return afterUndeliverable(plan, channel, mode, result.reason);
+        await afterUndeliverable(plan, channel, mode, result.reason);
+        return {};
     }
   };
 
@@ -384,7 +393,8 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     const fallback = mode === 'step' ? plan.fallback : undefined;
     if (fallback && fallback !== channel && !run.contact.ceased) {
       if (fallback === 'call_task') return createCallTask(plan.stepId, `${channel} undeliverable: ${reason}`);
-      return sendStepMessage(plan, fallback, 'fallback');
+      await sendStepMessage(plan, fallback, 'fallback');
+      return;
     }
     if (mode !== 'fallback-after-delivery-failure') skipStep(plan.stepId, `not sent: ${reason}`, 'policy.steps.fallback');
   };
@@ -461,7 +471,8 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     switch (plan.channel) {
       case 'email':
       case 'sms':
-        return sendStepMessage(plan, plan.channel, 'step');
+        await sendStepMessage(plan, plan.channel, 'step');
+        return;
       case 'call_task':
         return createCallTask(plan.stepId, plan.reason);
       case 'webhook':
@@ -479,23 +490,40 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   for (const task of run.openTasks) if (task.kind === 'escalation') void superviseTask(task);
   if (!input.resume) record({ kind: 'policy', reason: `dunning under ${policy().id} v${policy().version}`, rule: 'policy.pinned', detail: { contentHash: policy().contentHash } });
 
+  /** When the oldest owed fallback (after an SMS delivery failure) may go: in the send window, after any deferral. */
+  const fallbackDueAt = (): number | undefined => {
+    const owed = run.pendingFallbacks[0];
+    if (!owed) return undefined;
+    const opening = nextWindowOpening(DateTime.fromMillis(Date.now(), { zone: 'utc' }), policy(), debtorZone(run.state, policy())).at.toMillis();
+    return Math.max(opening, owed.notBefore ? Date.parse(owed.notBefore) : 0);
+  };
+
   while (run.status === 'open') {
-    const fallback = run.pendingFallbacks.shift();
-    if (fallback) {
-      const step = policy().steps.find((s) => s.id === fallback.stepId);
+    const fallbackAt = fallbackDueAt();
+    if (fallbackAt !== undefined && fallbackAt <= Date.now()) {
+      const owed = run.pendingFallbacks.shift()!;
+      const step = policy().steps.find((s) => s.id === owed.stepId);
       if (step?.fallback === 'call_task') await createCallTask(step.id, 'SMS not delivered');
-      else if (step?.fallback) await sendStepMessage({ stepId: step.id, template: step.template, fallback: undefined }, step.fallback, 'fallback-after-delivery-failure');
+      else if (step?.fallback) {
+        const { retryAt } = await sendStepMessage({ stepId: step.id, template: step.template, fallback: undefined }, step.fallback, 'fallback-after-delivery-failure');
+        if (retryAt) run.pendingFallbacks.unshift({ ...owed, notBefore: retryAt });
+      }
       continue;
     }
     nextAction = planNextAction(run.state, policy(), nowIso());
     await publish();
     const seen = version;
     if (nextAction.kind === 'none') {
-      await condition(() => version !== seen);
+      if (fallbackAt === undefined) await condition(() => version !== seen);
+      else await condition(() => version !== seen, fallbackAt - Date.now());
       continue;
     }
     const notBefore = nextAction.kind === 'action' ? run.notBefore[nextAction.stepId] : undefined;
     const dueAt = Math.max(Date.parse(nextAction.at), notBefore ? Date.parse(notBefore) : 0);
+    if (fallbackAt !== undefined && fallbackAt < dueAt) {
+      await condition(() => version !== seen, fallbackAt - Date.now());
+      continue; // an owed fallback goes first
+    }
     if (dueAt > Date.now() && (await condition(() => version !== seen, dueAt - Date.now()))) continue;
     if (notBefore && nextAction.kind === 'action' && Date.parse(notBefore) > Date.parse(nextAction.at)) {
       delete run.notBefore[nextAction.stepId];

@@ -54,7 +54,7 @@ export interface InvoiceRunState {
   /** Earliest retry per step after a deferral (budget, compliance). */
   notBefore: Record<string, string>;
   /** SMS that the provider reported as not delivered, whose step's fallback is still owed. */
-  pendingFallbacks: Array<{ stepId: string; failedKey: string }>;
+  pendingFallbacks: Array<{ stepId: string; failedKey: string; notBefore?: string }>;
   /** Idempotency keys of SMS sends, by step, to match delivery reports. */
   smsKeys: Record<string, string>;
 }
