@@ -11,13 +11,9 @@ export function recordInvoiceActivity(db: Database): (input: InvoiceMirrorInput)
   return async function recordInvoice(input) {
     const now = new Date();
     await db.transaction(async (tx) => {
-      await tx
-        .insert(debtors)
-        .values({ ...input.debtor, createdAt: now, updatedAt: now })
-        .onConflictDoUpdate({
-          target: debtors.id,
-          set: { name: input.debtor.name, timeZone: input.debtor.timeZone, locale: input.debtor.locale, segment: input.debtor.segment, updatedAt: now },
-        });
+      // The debtor's profile belongs to the debtor routes (PUT /v1/debtors/:id): create it if missing, never
+      // overwrite it with the copy an invoice carried when it started.
+      await tx.insert(debtors).values({ ...input.debtor, createdAt: now, updatedAt: now }).onConflictDoNothing();
       const row = {
         externalId: input.externalId,
         debtorId: input.debtor.id,

@@ -6,6 +6,7 @@ import { registerStartCommand } from './start.js';
 import { registerComplianceCommands } from './compliance.js';
 import { registerPolicyCommands } from './policy.js';
 import { registerTemporalCommands } from './temporal.js';
+import { registerApiCommands } from './api.js';
 import { registerWorkerCommand } from './worker.js';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerComplianceCommands(program);
   registerPolicyCommands(program);
   registerTemporalCommands(program);
+  registerApiCommands(program);
   registerWorkerCommand(program);
   return program;
 }

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { pino } from 'pino';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import { catalogRenderer } from '../activities/catalog-renderer.js';
@@ -13,13 +14,13 @@ import { createTwilioClient, twilioSmsSender } from '../activities/sms-sender.js
 import { connectDatabase, type DatabaseHandle } from '../db/client.js';
 import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
 import { projectRoot } from '../embedded/project-root.js';
-import { createInvoiceWorker } from '../worker/create-worker.js';
+import { createInvoiceWorker, type InvoiceWorkerOptions } from '../worker/create-worker.js';
 import { ConfigError, loadConfig, redactedSummary, type DunmoreConfig } from './config.js';
 
 export const workerConfigKeys = [
   'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DUNMORE_TASK_QUEUE', 'DATABASE_URL', 'SMTP_URL', 'SMTP_FROM',
   'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_BASE_URL', 'PUBLIC_BASE_URL',
-  'WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+  'WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'LOG_LEVEL',
 ] as const;
 export type WorkerConfig = Pick<DunmoreConfig, (typeof workerConfigKeys)[number]>;
 
@@ -30,7 +31,10 @@ export interface RunningWorker {
 }
 
 /** Builds the worker and its clients from validated configuration; shared by `dunmore worker` and `dunmore start`. */
-export async function buildWorker(config: WorkerConfig, options: { workflowBundle?: WorkflowBundle; policiesRoot?: string } = {}): Promise<RunningWorker> {
+export async function buildWorker(
+  config: WorkerConfig,
+  options: { workflowBundle?: WorkflowBundle; policiesRoot?: string; onDecision?: InvoiceWorkerOptions['onDecision'] } = {},
+): Promise<RunningWorker> {
   const policiesRoot = options.policiesRoot ?? path.join(projectRoot, 'policies');
   const templatesRoot = path.join(path.dirname(policiesRoot), 'templates');
   const database = connectDatabase(config.DATABASE_URL);
@@ -47,6 +51,7 @@ export async function buildWorker(config: WorkerConfig, options: { workflowBundl
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.DUNMORE_TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+    ...(options.onDecision ? { onDecision: options.onDecision } : {}),
     activities: createActivities({
       db: database.db,
       render: catalogRenderer(new PolicyCatalog({ policiesRoot, templatesRoot }), templatesRoot),
@@ -77,8 +82,12 @@ export function registerWorkerCommand(program: Command): void {
         return;
       }
       Runtime.install({ logger: new DefaultLogger('WARN') });
+      const log = pino({ level: config.LOG_LEVEL, base: { process: 'dunmore-worker' } });
       process.stdout.write(`dunmore worker starting with:\n${redactedSummary(config)}\n`);
-      const { worker, database, connection } = await buildWorker(config);
+      const { worker, database, connection } = await buildWorker(config, {
+        // One structured line per decision, carrying the invoice and workflow ids.
+        onDecision: (invoiceId, entry, workflowId) => log.info({ invoiceId, workflowId, decision: entry }, `${entry.kind}: ${entry.reason}`),
+      });
       // Drain on SIGTERM/SIGINT: the SDK stops polling and lets running activities finish.
       const running = worker.run();
       process.stdout.write(`dunmore worker polling task queue ${config.DUNMORE_TASK_QUEUE}\n`);

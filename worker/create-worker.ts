@@ -2,8 +2,9 @@
  * The invoice worker: polls the invoice task queue, runs the workflow bundle and the activities built from
  * injected clients. One factory for `dunmore worker`, `dunmore start` and the tests.
  */
-import type { NativeConnection} from '@temporalio/worker';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type InjectedSinks, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { DecisionSinks } from '../workflows/invoice/decision-sink.js';
+import type { TimelineEntry } from '../workflows/invoice/messages.js';
 import { invoiceTaskQueue } from '../workflows/task-queues.js';
 import { bundlerOptions, workflowsPath } from './bundle.js';
 
@@ -15,6 +16,8 @@ export interface InvoiceWorkerOptions {
   /** A prebuilt bundle (production); when omitted, workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions'>;
+  /** Where the workflows' decisions go (logs, the live feed of `dunmore start`). */
+  onDecision?: (invoiceId: string, entry: TimelineEntry, workflowId: string) => void;
 }
 
 export async function createInvoiceWorker(options: InvoiceWorkerOptions): Promise<Worker> {
@@ -24,6 +27,15 @@ export async function createInvoiceWorker(options: InvoiceWorkerOptions): Promis
     taskQueue: options.taskQueue ?? invoiceTaskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions }),
     ...(options.activities ? { activities: options.activities } : {}),
+    ...(options.onDecision
+      ? {
+          sinks: {
+            decisions: {
+              record: { fn: (info, invoiceId, entry) => options.onDecision?.(invoiceId, entry, info.workflowId), callDuringReplay: false },
+            },
+          } satisfies InjectedSinks<DecisionSinks>,
+        }
+      : {}),
     ...options.tuning,
   });
 }

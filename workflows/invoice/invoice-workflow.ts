@@ -15,6 +15,7 @@ import {
   continueAsNew,
   proxyActivities,
   proxyLocalActivities,
+  proxySinks,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -26,6 +27,7 @@ import type { SendMessageResult } from '../../activities/contracts.js';
 import { applyInvoiceEvent, checkInvoiceEvent, openInvoice, type InvoiceEvent, type InvoiceState } from '../../dunning/invoice-state.js';
 import { debtorZone, nextWindowOpening, planNextAction, type NextAction, type PlannedStepAction } from '../../dunning/plan.js';
 import type { CompiledPolicy, FallbackChannel, MessageChannel } from '../../dunning/policy.js';
+import type { DecisionSinks } from './decision-sink.js';
 import { DaysPastDue, DebtorId, InvoiceStatus, NextActionAt, PolicyId, Segment } from '../search-attributes.js';
 import {
   adjustAmountUpdate,
@@ -66,6 +68,8 @@ const { recordInvoice } = proxyLocalActivities<InvoiceActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+const { decisions } = proxySinks<DecisionSinks>();
+
 /** How long people have to act on an escalation before it goes to the next tier. */
 const escalationSlaMs = 2 * 24 * 3600 * 1000;
 const maxEscalationTier = 3;
@@ -91,7 +95,9 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   let version = 0;
 
   const record = (entry: Omit<TimelineEntry, 'at' | 'policy'>): void => {
-    run.timeline.push({ at: nowIso(), policy: { id: policy().id, version: policy().version }, ...entry });
+    const full: TimelineEntry = { at: nowIso(), policy: { id: policy().id, version: policy().version }, ...entry };
+    run.timeline.push(full);
+    decisions.record(run.state.invoice.invoiceId, full);
   };
 
   const apply = (event: InvoiceEvent): void => {
