@@ -6,7 +6,14 @@
  * for a complete one).
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { ApiProblem } from '../api/errors.js';
+import { preDialCheck } from '../api/services/pre-dial.js';
+import { connectDatabase } from '../db/client.js';
+import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
+import { projectRoot } from '../embedded/project-root.js';
+import { ConfigError, loadConfig } from './config.js';
 import { formatProblem, parseCases, type CaseInputProblem } from '../compliance/case-schema.js';
 import { ComplianceInputError, evaluateContact, toCaseResult } from '../compliance/index.js';
 import type { CaseResult, ContactDecision } from '../compliance/index.js';
@@ -61,6 +68,45 @@ export function checkCases(text: string, source: string, options: CheckOptions =
 
 export function registerComplianceCommands(program: Command): void {
   const compliance = program.command('compliance').description('Contact compliance: Regulation F, state overlays, TCPA and company limits');
+  compliance
+    .command('predial')
+    .description("A collector's pre-dial check against the contact ledger: may this debtor be called about this invoice now?")
+    .requiredOption('--debtor <id>', 'debtor id')
+    .requiredOption('--invoice <externalId>', 'the invoice (debt) the call is about')
+    .option('--to <number>', 'the number to dial (E.164, or a label from the debtor\'s numbers)')
+    .option('--at <instant>', 'decide for this instant instead of now (ISO 8601 with offset)')
+    .action(async (flags: { debtor: string; invoice: string; to?: string; at?: string }) => {
+      const at = flags.at ? new Date(flags.at) : new Date();
+      if (Number.isNaN(at.getTime()) || (flags.at !== undefined && !/[zZ]|[+-]\d{2}:?\d{2}$/.test(flags.at))) {
+        process.stderr.write(`--at ${JSON.stringify(flags.at)}: not an ISO 8601 instant with an offset; write e.g. 2026-06-08T13:00:00Z\n`);
+        process.exitCode = 2;
+        return;
+      }
+      let config;
+      try {
+        config = loadConfig(['DATABASE_URL']);
+      } catch (error) {
+        if (!(error instanceof ConfigError)) throw error;
+        process.stderr.write(`${error.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const database = connectDatabase(config.DATABASE_URL, { max: 1 });
+      try {
+        const answer = await preDialCheck(database.db, new PolicyCatalog({ policiesRoot: path.join(projectRoot, 'policies') }), {
+          debtorId: flags.debtor,
+          invoiceId: flags.invoice,
+          at,
+          ...(flags.to ? { to: flags.to } : {}),
+        });
+        process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+      } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n`);
+        process.exitCode = error instanceof ApiProblem && error.statusCode === 404 ? 2 : 1;
+      } finally {
+        await database.close();
+      }
+    });
   compliance
     .command('check')
     .description('Decide contact cases (../shared/compliance/CASE-FORMAT.md): allow, deny or defer, with citations and reasons')

@@ -8,6 +8,7 @@ import { registerPolicyCommands } from './policy.js';
 import { registerTemporalCommands } from './temporal.js';
 import { registerApiCommands } from './api.js';
 import { registerWorkerCommand } from './worker.js';
+import { registerOperationsCommands } from './operations.js';
 
 export function buildProgram(): Command {
   const program = new Command('dunmore')
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerTemporalCommands(program);
   registerApiCommands(program);
   registerWorkerCommand(program);
+  registerOperationsCommands(program);
   return program;
 }

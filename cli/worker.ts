@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import { catalogRenderer } from '../activities/catalog-renderer.js';
 import { createSmtpTransport, smtpEmailSender } from '../activities/email-sender.js';
 import { createActivities } from '../activities/index.js';
@@ -33,7 +33,7 @@ export interface RunningWorker {
 /** Builds the worker and its clients from validated configuration; shared by `dunmore worker` and `dunmore start`. */
 export async function buildWorker(
   config: WorkerConfig,
-  options: { workflowBundle?: WorkflowBundle; policiesRoot?: string; onDecision?: InvoiceWorkerOptions['onDecision'] } = {},
+  options: { workflowBundle?: InvoiceWorkerOptions['workflowBundle']; policiesRoot?: string; onDecision?: InvoiceWorkerOptions['onDecision'] } = {},
 ): Promise<RunningWorker> {
   const policiesRoot = options.policiesRoot ?? path.join(projectRoot, 'policies');
   const templatesRoot = path.join(path.dirname(policiesRoot), 'templates');
@@ -71,7 +71,8 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('Run the invoice worker against external Temporal, PostgreSQL, SMTP and Twilio (configured by environment)')
-    .action(async () => {
+    .option('--workflow-bundle <file>', 'a bundle prebuilt with `dunmore bundle` (faster start, the exact code you replayed)')
+    .action(async (flags: { workflowBundle?: string }) => {
       let config: WorkerConfig;
       try {
         config = loadConfig(workerConfigKeys);
@@ -85,6 +86,7 @@ export function registerWorkerCommand(program: Command): void {
       const log = pino({ level: config.LOG_LEVEL, base: { process: 'dunmore-worker' } });
       process.stdout.write(`dunmore worker starting with:\n${redactedSummary(config)}\n`);
       const { worker, database, connection } = await buildWorker(config, {
+        ...(flags.workflowBundle ? { workflowBundle: { codePath: path.resolve(flags.workflowBundle) } } : {}),
         // One structured line per decision, carrying the invoice and workflow ids.
         onDecision: (invoiceId, entry, workflowId) => log.info({ invoiceId, workflowId, decision: entry }, `${entry.kind}: ${entry.reason}`),
       });

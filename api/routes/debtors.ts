@@ -10,12 +10,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import { IANAZone } from 'luxon';
 import type { FastifyInstance } from 'fastify';
-import { buildContactRequest } from '../../activities/contact-gate.js';
-import { evaluateContact, ComplianceInputError } from '../../compliance/index.js';
+import { preDialCheck } from '../services/pre-dial.js';
 import { contactAttempts, debtorEvents, debtors, invoices, messages } from '../../db/schema.js';
 import { invoiceRequests } from '../../db/api-schema.js';
 import { ceaseCommunicationSignal, invoiceWorkflowId, optOutSignal } from '../../workflows/invoice/messages.js';
-import { ApiProblem, badRequest, notFound, type FieldProblem } from '../errors.js';
+import { badRequest, notFound, type FieldProblem } from '../errors.js';
 import { oneOf, closed, E164, ExternalId, Instant, JsonObject, Locale, TimeZone, withErrors } from '../schemas.js';
 import { actorLabel } from '../services/audit.js';
 import { actorOf, audited, services } from '../services/context.js';
@@ -357,43 +356,9 @@ export const debtorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { debtorId } = request.params;
-      await requireDebtor(app, debtorId);
       const { invoiceId, to } = request.body;
-      const [invoice] = await app.deps.database.db.select().from(invoiceRequests).where(eq(invoiceRequests.externalId, invoiceId));
-      const requestedDebtor = (invoice?.request.debtor as { id?: string } | undefined)?.id;
-      if (!invoice || requestedDebtor !== debtorId) throw notFound('invoice', invoiceId, `debtor ${debtorId} has no such invoice; list them with GET /v1/debtors/${debtorId}`);
-      const policy = invoice.response.policy as { id: string; version: number } | undefined;
-      let profile = 'commercial';
-      if (policy) {
-        try {
-          profile = app.deps.catalog.resolve(`${policy.id}@${policy.version}`).compliance.profile;
-        } catch {
-          // The pinned version left the catalog: judge by the strictest rulebook rather than guess a laxer one.
-          profile = 'consumer-regF';
-        }
-      }
       const at = request.body.at ? new Date(request.body.at) : app.deps.clock();
-      const contactRequest = await buildContactRequest(app.deps.database.db, { debtorId, debtId: invoiceId, channel: 'call', at, profile, ...(to ? { to } : {}) });
-      let decision;
-      try {
-        decision = evaluateContact(contactRequest);
-      } catch (error) {
-        // Bad facts on file (a malformed zone or consent instant) are a data problem for ops, not a server fault.
-        if (error instanceof ComplianceInputError) throw new ApiProblem(422, 'compliance_input_invalid', `the debtor's compliance facts cannot be evaluated: ${error.message}; fix them with PUT /v1/debtors/${debtorId}`);
-        throw error;
-      }
-      return {
-        debtorId,
-        invoiceId,
-        decision: decision.decision,
-        ...(decision.until ? { until: decision.until } : {}),
-        basis: decision.basis,
-        rules: decision.rules,
-        reasons: decision.reasons,
-        ruleVersion: decision.ruleVersion,
-        evaluatedAt: decision.evaluatedAt,
-        counted: decision.inputs.countedAttemptIds,
-      };
+      return preDialCheck(app.deps.database.db, app.deps.catalog, { debtorId, invoiceId, at, ...(to ? { to } : {}) });
     },
   );
 };

@@ -7,7 +7,7 @@ import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { bundlerOptions } from '../../worker/bundle.js';
-import { historyFiles, replayHistories } from '../harness/replay.js';
+import { historyFiles, replayHistories } from '../../worker/replay.js';
 import { connectDevServer, uniqueName } from '../harness/temporal.js';
 import { balanceLedger, balanceQuery, paymentSignal } from '../fixtures/harness-workflows.js';
 

@@ -1,11 +1,12 @@
 /**
- * Replays committed workflow histories against the current workflow code. A workflow change that alters
+ * Replays exported workflow histories against the current workflow code: the gate to pass before deploying a
+ * workflow change (`dunmore replay <dir>`, and the replay test over test/histories/). A change that alters
  * command order without a patched() guard fails here, before it can fail on a month-old invoice in production.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
-import { bundlerOptions, workflowsPath as defaultWorkflowsPath } from '../../worker/bundle.js';
+import { bundlerOptions, workflowsPath as defaultWorkflowsPath } from './bundle.js';
 
 export interface ReplayOutcome {
   file: string;
@@ -22,7 +23,13 @@ export function historyFiles(dir: string): string[] {
 
 export async function replayHistories(files: string[], workflowsPath: string = defaultWorkflowsPath): Promise<ReplayOutcome[]> {
   if (files.length === 0) return [];
-  const options: ReplayWorkerOptions = { workflowsPath, bundlerOptions, replayName: 'dunmore-replay' };
+  const options: ReplayWorkerOptions = {
+    workflowsPath,
+    bundlerOptions,
+    replayName: 'dunmore-replay',
+    // The live decision feed is not called during replay; registering it keeps the worker from warning.
+    sinks: { decisions: { record: { fn: () => {}, callDuringReplay: false } } },
+  };
   const byWorkflowId = new Map<string, string>();
   const histories = files.map((file) => {
     const workflowId = path.basename(file, '.json');
