@@ -8,6 +8,7 @@ import { closeEscalationsActivity, createEscalationActivity } from './escalation
 import { recordInvoiceActivity } from './invoice-mirror.js';
 import type { EmailSender, MessageRenderer, SmsSender } from './ports.js';
 import { sendMessageActivity } from './send-message.js';
+import { deliverWebhooksActivity } from './webhooks.js';
 
 export interface ActivityDependencies {
   db: Database;
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDependencies) {
     closeEscalations: closeEscalationsActivity(deps.db),
     recordInvoice: recordInvoiceActivity(deps.db),
     checkContact: checkContactActivity(deps.db),
+    deliverWebhooks: deliverWebhooksActivity(deps.db),
   };
 }
 

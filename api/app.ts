@@ -21,6 +21,7 @@ import { invoiceRoutes } from './routes/invoices.js';
 import { paymentRoutes } from './routes/payments.js';
 import { policyRoutes } from './routes/policies.js';
 import { twilioRoutes } from './routes/twilio.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { worklistRoutes } from './routes/worklist.js';
 import { isTemporalUnavailable } from './services/temporal-errors.js';
 
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps, options: Pick<FastifyServerOptions
   await app.register(policyRoutes, { prefix: '/v1' });
   await app.register(complianceRoutes, { prefix: '/v1' });
   await app.register(auditRoutes, { prefix: '/v1' });
+  await app.register(webhookRoutes, { prefix: '/v1' });
   await app.ready();
   return app as unknown as DunmoreApp;
 }

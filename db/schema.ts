@@ -4,7 +4,7 @@
  * ISO 4217 currency; every instant is timestamptz (UTC).
  */
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, char, check, date, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -189,4 +189,21 @@ export const debtorEvents = pgTable(
     createdAt: instant('created_at').notNull().defaultNow(),
   },
   (t) => [index('debtor_events_debtor_at_idx').on(t.debtorId, t.at)],
+);
+
+/**
+ * Outbound webhook deliveries that succeeded, one row per subscription and event. A retried delivery activity
+ * skips the subscriptions already served, so an integrator receives each event once per subscription.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    subscriptionId: text('subscription_id').notNull(),
+    /** Stable per event: workflow id + timeline position. Sent as the `Dunmore-Delivery` header. */
+    deliveryId: text('delivery_id').notNull(),
+    eventType: text('event_type').notNull(),
+    statusCode: integer('status_code').notNull(),
+    deliveredAt: instant('delivered_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriptionId, t.deliveryId] })],
 );

@@ -14,6 +14,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  patched,
   proxyLocalActivities,
   proxySinks,
   setHandler,
@@ -24,6 +25,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import type { InvoiceActivities } from '../../activities/index.js';
 import type { SendMessageResult } from '../../activities/contracts.js';
+import type { WebhookEventType } from '../../activities/webhooks.js';
 import { applyInvoiceEvent, checkInvoiceEvent, openInvoice, type InvoiceEvent, type InvoiceState } from '../../dunning/invoice-state.js';
 import { debtorZone, nextWindowOpening, planNextAction, type NextAction, type PlannedStepAction } from '../../dunning/plan.js';
 import type { CompiledPolicy, FallbackChannel, MessageChannel } from '../../dunning/policy.js';
@@ -63,6 +65,12 @@ const { sendMessage, createEscalation, closeEscalations, checkContact } = proxyA
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+const { deliverWebhooks } = proxyActivities<InvoiceActivities>({
+  startToCloseTimeout: '1 minute',
+  // A subscriber that is down gets the event when it is back: retries back off to hourly, for about a day.
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 30 },
+});
+
 const { recordInvoice } = proxyLocalActivities<InvoiceActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -98,6 +106,31 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     const full: TimelineEntry = { at: nowIso(), policy: { id: policy().id, version: policy().version }, ...entry };
     run.timeline.push(full);
     decisions.record(run.state.invoice.invoiceId, full);
+    const type = webhookEventType(full);
+    // Added after the first release: runs recorded before it replay without these activity calls.
+    if (type && patched('outbound-webhooks')) {
+      const delivery = notifySubscribers(type, full, `${workflowId}:${run.timeline.length - 1}`);
+      pendingNotifications.add(delivery);
+      void delivery.finally(() => pendingNotifications.delete(delivery));
+    }
+  };
+  /** Webhook deliveries in flight: a run does not end (or continue as new) before they finish. */
+  const pendingNotifications = new Set<Promise<void>>();
+
+  /** Webhooks go out beside the process, never holding it up; a subscriber down for a day misses nothing. */
+  const notifySubscribers = async (type: WebhookEventType, entry: TimelineEntry, deliveryId: string): Promise<void> => {
+    try {
+      await deliverWebhooks({
+        deliveryId,
+        type,
+        invoiceId: run.state.invoice.invoiceId,
+        occurredAt: entry.at,
+        data: { kind: entry.kind, reason: entry.reason, balanceMinor: run.state.balanceMinor, currency: run.state.invoice.currency, ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.channel ? { channel: entry.channel } : {}), ...(entry.detail ?? {}) },
+      });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      record({ kind: 'failed', reason: `webhook ${type} not delivered after retries: ${error.cause?.message ?? error.message}`, rule: 'webhooks', detail: { deliveryId } });
+    }
   };
 
   const apply = (event: InvoiceEvent): void => {
@@ -538,6 +571,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     await carryOut(nextAction);
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
+      await Promise.all([...pendingNotifications]);
       await continueAsNew<typeof invoiceWorkflow>({ ...input, resume: run });
     }
   }
@@ -551,7 +585,18 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   }
   await publish();
   await condition(allHandlersFinished);
+  await Promise.all([...pendingNotifications]);
   return summary();
+}
+
+/** Which outbound webhook, if any, a timeline entry is. */
+function webhookEventType(entry: TimelineEntry): WebhookEventType | undefined {
+  if (entry.kind === 'sent') return 'message.sent';
+  if (entry.kind === 'escalated') return 'invoice.escalated';
+  if (entry.rule === 'closed.paid') return 'invoice.paid';
+  if (entry.rule === 'dispute-opened') return 'invoice.disputed';
+  if (entry.rule === 'policy.onPromiseToPay.whenBroken') return 'promise.broken';
+  return undefined;
 }
 
 /** The invoice's state under another policy version: progress carries over by step id. */

@@ -1,0 +1,101 @@
+/**
+ * Outbound webhooks from a real invoice life: signed with the subscription's secret, retried with backoff when
+ * the subscriber fails, delivered once per subscription and event.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { DateTime } from 'luxon';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { webhookSubscriptions } from '../../db/api-schema.js';
+import { debtors } from '../../db/schema.js';
+import { registerSearchAttributes } from '../../embedded/search-attribute-registration.js';
+import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
+import { invoiceWorkflowId, recordPaymentUpdate } from '../../workflows/invoice/messages.js';
+import { lifecyclePolicy } from '../fixtures/compiled-policies.js';
+import { startTestChannels, type TestChannels } from '../harness/channels.js';
+import { createTestDatabase } from '../harness/database.js';
+import { bundleInvoiceWorkflows, createTestInvoiceWorker } from '../harness/invoice-worker.js';
+import { createTimeSkippingEnv, uniqueName } from '../harness/temporal.js';
+
+interface Received {
+  delivery: string;
+  type: string;
+  body: { type: string; invoiceId: string; data: Record<string, unknown> };
+  signatureValid: boolean;
+}
+
+describe('outbound webhooks', () => {
+  let env: TestWorkflowEnvironment;
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let channels: TestChannels;
+  const receiver = Fastify();
+  const received: Received[] = [];
+  let failuresLeft = 1;
+  const secret = 'whsec_test_secret';
+
+  beforeAll(async () => {
+    [env, database, channels] = await Promise.all([createTimeSkippingEnv(), createTestDatabase(), startTestChannels()]);
+    await registerSearchAttributes(env.connection, env.namespace ?? 'default');
+    receiver.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    receiver.post('/hooks', async (request, reply) => {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        return reply.status(503).send('try later'); // the subscriber is briefly down
+      }
+      const raw = String(request.body);
+      const [t, v1] = String(request.headers['dunmore-signature']).split(',').map((p) => p.split('=')[1] ?? '');
+      const expected = createHmac('sha256', secret).update(`${t}.${raw}`).digest('hex');
+      received.push({
+        delivery: String(request.headers['dunmore-delivery']),
+        type: String(request.headers['dunmore-event']),
+        body: JSON.parse(raw) as Received['body'],
+        signatureValid: expected.length === (v1 ?? '').length && timingSafeEqual(Buffer.from(expected), Buffer.from(v1 ?? '')),
+      });
+      return reply.status(204).send();
+    });
+    const url = await receiver.listen({ host: '127.0.0.1', port: 0 });
+    await database.db.insert(webhookSubscriptions).values({ id: 'wh_0000000000000001', url: `${url}/hooks`, secret, events: ['message.sent', 'invoice.paid'], createdBy: 'test' });
+  });
+  afterAll(async () => {
+    await receiver.close();
+    await Promise.all([env?.teardown(), database?.close(), channels?.close()]);
+  });
+
+  it('signs each event, retries a subscriber that is down, and delivers each event once', async () => {
+    const zone = 'America/New_York';
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone });
+    const earliest = now.plus({ days: 20 }).startOf('day');
+    const due = earliest.plus({ days: (4 - earliest.weekday + 7) % 7 });
+    const id = uniqueName('W');
+    await database.db.insert(debtors).values({ id: `debtor-${id}`, name: 'Soylent Corp', timeZone: zone, segment: 'smb' });
+    const policy = lifecyclePolicy({ steps: lifecyclePolicy().steps.slice(0, 2) });
+    const taskQueue = uniqueName('webhooks');
+    const handle = await env.client.workflow.start(invoiceWorkflow, {
+      taskQueue,
+      workflowId: invoiceWorkflowId(id),
+      args: [{
+        invoice: { invoiceId: id, number: id, currency: 'USD', amountMinor: 77_000, issueDate: due.minus({ days: 30 }).toISODate()!, dueDate: due.toISODate()!, debtor: { id: `debtor-${id}`, name: 'Soylent Corp', email: 'ap@soylent.example', locale: 'en-US', timeZone: zone, segment: 'smb' } },
+        policy: { compiled: policy, source: 'test' },
+      }],
+    });
+    const worker = await createTestInvoiceWorker({ env, workflowBundle: await bundleInvoiceWorkflows(), taskQueue, database, channels });
+    await worker.runUntil(async () => {
+      await env.sleep(due.plus({ days: 1 }).toMillis() - (await env.currentTimeMs()));
+      await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'WIRE-9', amountMinor: 77_000 }] });
+      await handle.result();
+      if (process.env.RECORD_HISTORIES) {
+        writeFileSync(fileURLToPath(new URL('../histories/invoice-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
+      }
+    });
+    expect(failuresLeft).toBe(0); // the first attempt met the outage and was retried
+    expect(received.map((r) => r.type)).toEqual(['message.sent', 'message.sent', 'invoice.paid']);
+    expect(received.every((r) => r.signatureValid)).toBe(true);
+    expect(new Set(received.map((r) => r.delivery)).size).toBe(3);
+    expect(received.every((r) => r.body.invoiceId === id)).toBe(true);
+    expect(received[2]?.body.data).toMatchObject({ balanceMinor: 0, currency: 'USD' });
+  });
+});
