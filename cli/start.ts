@@ -213,7 +213,7 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('Run Dunmore on embedded defaults: Temporal dev server + UI, PostgreSQL, worker')
+    .description('Run the whole product on embedded defaults: Temporal dev server + UI, PostgreSQL, SMTP catcher, Twilio stand-in, worker, API, demo portfolio')
     .option('--temporal-port <port>', 'Temporal gRPC port', process.env.DUNMORE_TEMPORAL_PORT ?? '7233')
     .option('--temporal-ui-port <port>', 'Temporal Web UI port', process.env.DUNMORE_TEMPORAL_UI_PORT ?? '8233')
     .option('--postgres-port <port>', 'embedded PostgreSQL port', process.env.DUNMORE_POSTGRES_PORT ?? '54329')
