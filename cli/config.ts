@@ -42,6 +42,8 @@ export const configSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: integer(0, 1_000_000).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: integer(1, 10_000).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: integer(2, 10_000).optional(),
+  /** Where the worker serves its business metrics (/metrics); the Temporal SDK's own metrics go to the next port. */
+  WORKER_METRICS_PORT: integer(1, 65_534).default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });
 

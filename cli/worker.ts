@@ -15,12 +15,13 @@ import { connectDatabase, type DatabaseHandle } from '../db/client.js';
 import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
 import { projectRoot } from '../embedded/project-root.js';
 import { createInvoiceWorker, type InvoiceWorkerOptions } from '../worker/create-worker.js';
+import { createWorkerMetrics, serveMetrics } from '../worker/metrics.js';
 import { ConfigError, loadConfig, redactedSummary, type DunmoreConfig } from './config.js';
 
 export const workerConfigKeys = [
   'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'DUNMORE_TASK_QUEUE', 'DATABASE_URL', 'SMTP_URL', 'SMTP_FROM',
   'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_BASE_URL', 'PUBLIC_BASE_URL',
-  'WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'LOG_LEVEL',
+  'WORKER_MAX_CACHED_WORKFLOWS', 'WORKER_MAX_CONCURRENT_ACTIVITIES', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 'LOG_LEVEL', 'WORKER_METRICS_PORT',
 ] as const;
 export type WorkerConfig = Pick<DunmoreConfig, (typeof workerConfigKeys)[number]>;
 
@@ -32,7 +33,7 @@ export interface RunningWorker {
 
 /** Builds the worker and its clients from validated configuration; shared by `dunmore worker` and `dunmore start`. */
 export async function buildWorker(
-  config: WorkerConfig,
+  config: Omit<WorkerConfig, 'WORKER_METRICS_PORT'>,
   options: { workflowBundle?: InvoiceWorkerOptions['workflowBundle']; policiesRoot?: string; onDecision?: InvoiceWorkerOptions['onDecision'] } = {},
 ): Promise<RunningWorker> {
   const policiesRoot = options.policiesRoot ?? path.join(projectRoot, 'policies');
@@ -82,19 +83,28 @@ export function registerWorkerCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      Runtime.install({ logger: new DefaultLogger('WARN') });
+      // The SDK's metrics (workflow-task latency, activity failures, poller state) on the port after ours.
+      Runtime.install({
+        logger: new DefaultLogger('WARN'),
+        telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${config.WORKER_METRICS_PORT + 1}` } } },
+      });
       const log = pino({ level: config.LOG_LEVEL, base: { process: 'dunmore-worker' } });
+      const metrics = createWorkerMetrics();
+      const metricsServer = await serveMetrics(metrics.registry, '0.0.0.0', config.WORKER_METRICS_PORT);
       process.stdout.write(`dunmore worker starting with:\n${redactedSummary(config)}\n`);
       const { worker, database, connection } = await buildWorker(config, {
         ...(flags.workflowBundle ? { workflowBundle: { codePath: path.resolve(flags.workflowBundle) } } : {}),
         // One structured line per decision, carrying the invoice and workflow ids.
-        onDecision: (invoiceId, entry, workflowId) => log.info({ invoiceId, workflowId, decision: entry }, `${entry.kind}: ${entry.reason}`),
+        onDecision: (invoiceId, entry, workflowId) => {
+          metrics.record(entry);
+          log.info({ invoiceId, workflowId, decision: entry }, `${entry.kind}: ${entry.reason}`);
+        },
       });
       // Drain on SIGTERM/SIGINT: the SDK stops polling and lets running activities finish.
       const running = worker.run();
       process.stdout.write(`dunmore worker polling task queue ${config.DUNMORE_TASK_QUEUE}\n`);
       await running;
-      await Promise.allSettled([database.close(), connection.close()]);
+      await Promise.allSettled([database.close(), connection.close(), new Promise((r) => metricsServer.close(r))]);
       process.stdout.write('dunmore worker drained and stopped\n');
     });
 }
