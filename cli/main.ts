@@ -9,6 +9,7 @@ import { registerTemporalCommands } from './temporal.js';
 import { registerApiCommands } from './api.js';
 import { registerWorkerCommand } from './worker.js';
 import { registerOperationsCommands } from './operations.js';
+import { registerInvoiceCommands } from './invoices.js';
 
 export function buildProgram(): Command {
   const program = new Command('dunmore')
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
   registerApiCommands(program);
   registerWorkerCommand(program);
   registerOperationsCommands(program);
+  registerInvoiceCommands(program);
   return program;
 }
