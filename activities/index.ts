@@ -2,7 +2,9 @@
  * The invoice worker's activities, built from injected clients. The workflow types its proxies with
  * `ReturnType<typeof createActivities>`, so a renamed activity fails to compile rather than at run time.
  */
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
+import { archiveClosedInvoicesActivity } from './archive.js';
 import { checkContactActivity } from './contact-gate.js';
 import { closeEscalationsActivity, createEscalationActivity } from './escalations.js';
 import { recordInvoiceActivity } from './invoice-mirror.js';
@@ -17,6 +19,8 @@ export interface ActivityDependencies {
   sms: SmsSender;
   /** Tests only: a clock that is not the wall clock. */
   wallClock?: () => Date;
+  /** For archiving closed invoices (histories and final states come from Temporal). */
+  temporal?: Client;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -27,6 +31,7 @@ export function createActivities(deps: ActivityDependencies) {
     recordInvoice: recordInvoiceActivity(deps.db),
     checkContact: checkContactActivity(deps.db),
     deliverWebhooks: deliverWebhooksActivity(deps.db),
+    archiveClosedInvoices: archiveClosedInvoicesActivity(deps.temporal, deps.db),
   };
 }
 

@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { registerStartCommand } from './start.js';
 import { registerComplianceCommands } from './compliance.js';
 import { registerPolicyCommands } from './policy.js';
-import { registerTemporalCommands } from './temporal.js';
+import { registerArchiveCommands, registerTemporalCommands } from './temporal.js';
 import { registerApiCommands } from './api.js';
 import { registerWorkerCommand } from './worker.js';
 import { registerOperationsCommands } from './operations.js';
@@ -20,6 +20,7 @@ export function buildProgram(): Command {
   registerComplianceCommands(program);
   registerPolicyCommands(program);
   registerTemporalCommands(program);
+  registerArchiveCommands(program);
   registerApiCommands(program);
   registerWorkerCommand(program);
   registerOperationsCommands(program);

@@ -12,6 +12,7 @@ import { startApiServer } from '../api/server.js';
 import { createApiKey } from '../api/services/api-keys.js';
 import { connectDatabase } from '../db/client.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { ensureArchiveSchedule } from '../embedded/archive-schedule.js';
 import { startCapturedMessagesPage } from '../embedded/captured-messages.js';
 import { seedDemoPortfolio } from '../embedded/demo-portfolio.js';
 import { startMailSink } from '../embedded/mail-sink.js';
@@ -125,7 +126,7 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
     const apiPort = port('--api-port', options.apiPort);
     const apiBaseUrl = `http://127.0.0.1:${apiPort}`;
     step('Worker bundling workflows');
-    const { worker, database: workerDatabase, connection } = await buildWorker(
+    const { worker, database: workerDatabase, connection, close: closeWorkerClients } = await buildWorker(
       {
         TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_NAMESPACE: namespace,
@@ -144,6 +145,7 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
       { onDecision: (invoiceId, entry) => entry.kind !== 'policy' && process.stdout.write(`${feedLine(invoiceId, entry)}\n`) },
     );
     onShutdown(() => connection.close());
+    onShutdown(closeWorkerClients);
     onShutdown(workerDatabase.close);
     const running = worker.run();
     // Drain first: in-flight activities finish while Temporal and PostgreSQL are still up.
@@ -168,12 +170,14 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
     const adminKey = await localAdminKey(database.db, state);
     step(`API listening on ${api.url}`);
 
+    const clientConnection = await Connection.connect({ address: temporalAddress });
+    onShutdown(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace });
+    await ensureArchiveSchedule(client, invoiceTaskQueue);
     let highlights: string[] = [];
     if (options.demo) {
-      const clientConnection = await Connection.connect({ address: temporalAddress });
-      onShutdown(() => clientConnection.close());
       const demo = await seedDemoPortfolio({
-        client: new Client({ connection: clientConnection, namespace }),
+        client,
         db: database.db,
         catalog: new PolicyCatalog({ policiesRoot: path.join(projectRoot, 'policies') }),
         taskQueue: invoiceTaskQueue,

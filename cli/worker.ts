@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -29,6 +30,8 @@ export interface RunningWorker {
   worker: Worker;
   database: DatabaseHandle;
   connection: NativeConnection;
+  /** Closes the client connection the activities use. */
+  close(): Promise<void>;
 }
 
 /** Builds the worker and its clients from validated configuration; shared by `dunmore worker` and `dunmore start`. */
@@ -47,6 +50,8 @@ export async function buildWorker(
     ...(config.PUBLIC_BASE_URL ? { statusCallbackUrl: new URL('/v1/webhooks/twilio/status', config.PUBLIC_BASE_URL).href } : {}),
   };
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  // A client for the archive activity, which reads closed invoices' histories and results.
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createInvoiceWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -58,6 +63,7 @@ export async function buildWorker(
       render: catalogRenderer(new PolicyCatalog({ policiesRoot, templatesRoot }), templatesRoot),
       email: smtpEmailSender(createSmtpTransport({ url: config.SMTP_URL, from: config.SMTP_FROM }), config.SMTP_FROM),
       sms: twilioSmsSender(createTwilioClient(twilio), twilio),
+      temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
     }),
     tuning: {
       ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
@@ -65,7 +71,7 @@ export async function buildWorker(
       ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
     },
   });
-  return { worker, database, connection };
+  return { worker, database, connection, close: () => clientConnection.close() };
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -92,7 +98,7 @@ export function registerWorkerCommand(program: Command): void {
       const metrics = createWorkerMetrics();
       const metricsServer = await serveMetrics(metrics.registry, '0.0.0.0', config.WORKER_METRICS_PORT);
       process.stdout.write(`dunmore worker starting with:\n${redactedSummary(config)}\n`);
-      const { worker, database, connection } = await buildWorker(config, {
+      const { worker, database, connection, close } = await buildWorker(config, {
         ...(flags.workflowBundle ? { workflowBundle: { codePath: path.resolve(flags.workflowBundle) } } : {}),
         // One structured line per decision, carrying the invoice and workflow ids.
         onDecision: (invoiceId, entry, workflowId) => {
@@ -104,7 +110,7 @@ export function registerWorkerCommand(program: Command): void {
       const running = worker.run();
       process.stdout.write(`dunmore worker polling task queue ${config.DUNMORE_TASK_QUEUE}\n`);
       await running;
-      await Promise.allSettled([database.close(), connection.close(), new Promise((r) => metricsServer.close(r))]);
+      await Promise.allSettled([database.close(), connection.close(), close(), new Promise((r) => metricsServer.close(r))]);
       process.stdout.write('dunmore worker drained and stopped\n');
     });
 }

@@ -36,6 +36,6 @@ export async function createTestInvoiceWorker(options: {
     namespace: options.env.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle,
-    activities: createActivities({ db: options.database.db, render: options.render ?? plainRenderer, email: options.channels.email, sms: options.channels.sms }),
+    activities: createActivities({ db: options.database.db, render: options.render ?? plainRenderer, email: options.channels.email, sms: options.channels.sms, temporal: options.env.client }),
   });
 }
