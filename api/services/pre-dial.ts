@@ -3,7 +3,8 @@
  * API (`POST /v1/debtors/:id/pre-dial-check`) and the CLI (`dunmore compliance predial`), so both answer alike.
  */
 import { eq } from 'drizzle-orm';
-import { buildContactRequest } from '../../activities/contact-gate.js';
+import { buildContactRequest, decisionRecord } from '../../activities/contact-gate.js';
+import type { ComplianceDecisionRecord } from '../../activities/contracts.js';
 import { ComplianceInputError, evaluateContact } from '../../compliance/index.js';
 import type { Database } from '../../db/client.js';
 import { invoiceRequests } from '../../db/api-schema.js';
@@ -18,18 +19,8 @@ export interface PreDialQuestion {
   at: Date;
 }
 
-export interface PreDialAnswer {
-  debtorId: string;
-  invoiceId: string;
-  decision: 'allow' | 'deny' | 'defer';
-  until?: string;
-  basis: 'law' | 'conservative' | 'policy';
-  rules: string[];
-  reasons: string[];
-  ruleVersion: string;
-  evaluatedAt: string;
-  counted: string[];
-}
+/** The gate's decision record (the shape the timeline keeps) for this debtor and invoice, and when it was made. */
+export type PreDialAnswer = ComplianceDecisionRecord & { debtorId: string; invoiceId: string; evaluatedAt: string };
 
 export async function preDialCheck(db: Database, catalog: PolicyCatalog, question: PreDialQuestion): Promise<PreDialAnswer> {
   const { debtorId, invoiceId, to, at } = question;
@@ -59,16 +50,5 @@ export async function preDialCheck(db: Database, catalog: PolicyCatalog, questio
     }
     throw error;
   }
-  return {
-    debtorId,
-    invoiceId,
-    decision: decision.decision,
-    ...(decision.until ? { until: decision.until } : {}),
-    basis: decision.basis,
-    rules: decision.rules,
-    reasons: decision.reasons,
-    ruleVersion: decision.ruleVersion,
-    evaluatedAt: decision.evaluatedAt,
-    counted: decision.inputs.countedAttemptIds,
-  };
+  return { debtorId, invoiceId, ...decisionRecord(decision), evaluatedAt: decision.evaluatedAt };
 }
