@@ -11,7 +11,7 @@
  *    email is resent with the same Message-ID, which receiving systems use to collapse duplicates.
  */
 import { createHash } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { and, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/client.js';
@@ -226,12 +226,16 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
 
     let providerMessageId: string;
     try {
-      if (input.channel === 'email') {
+      const accepted = resumed ? previousAcceptance(input.idempotencyKey) : undefined;
+      if (accepted) {
+        providerMessageId = accepted; // sent by the previous attempt, which could not record it
+      } else if (input.channel === 'email') {
         providerMessageId = await deps.email.send({ to: input.recipient, message: rendered, idempotencyKey: input.idempotencyKey });
       } else {
         const already = resumed ? await deps.sms.findSent({ to: input.recipient, body: rendered.text, since: row.createdAt }) : undefined;
         providerMessageId = already ?? (await deps.sms.send({ to: input.recipient, body: rendered.text }));
       }
+      rememberAcceptance({ idempotencyKey: input.idempotencyKey, providerMessageId });
     } catch (error) {
       const permanent = deps.email.isPermanentFailure(error) || deps.sms.isPermanentFailure(error);
       if (!permanent) throw error; // transient (connection refused, 4xx, 429, 5xx): Temporal retries with backoff
@@ -263,6 +267,33 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
       ...(compliance ? { compliance } : {}),
     };
   };
+}
+
+/**
+ * What a previous attempt of this activity learned from the provider before it failed. The provider's id is
+ * recorded as heartbeat details the moment it accepts the message, before the outbox row is updated; Temporal
+ * hands the last details to the next attempt, so a send whose database update failed is not sent again.
+ */
+interface ProviderAcceptance {
+  idempotencyKey: string;
+  providerMessageId: string;
+}
+
+function previousAcceptance(idempotencyKey: string): string | undefined {
+  try {
+    const details = Context.current().info.heartbeatDetails as ProviderAcceptance | undefined;
+    return details?.idempotencyKey === idempotencyKey ? details.providerMessageId : undefined;
+  } catch {
+    return undefined; // outside an activity (unit tests of the building blocks)
+  }
+}
+
+function rememberAcceptance(acceptance: ProviderAcceptance): void {
+  try {
+    Context.current().heartbeat(acceptance);
+  } catch {
+    // outside an activity
+  }
 }
 
 function describeFailure(error: unknown): { code: string; message: string } {

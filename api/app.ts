@@ -23,7 +23,7 @@ import { policyRoutes } from './routes/policies.js';
 import { twilioRoutes } from './routes/twilio.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { worklistRoutes } from './routes/worklist.js';
-import { isTemporalUnavailable } from './services/temporal-errors.js';
+import { isDatabaseUnavailable, isTemporalUnavailable } from './services/temporal-errors.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -107,6 +107,10 @@ function installErrorHandling(app: FastifyInstance): void {
       const data = part === 'body' ? request.body : part === 'querystring' ? request.query : part === 'params' ? request.params : request.headers;
       const errors = fieldProblems(fastifyError.validation, part, data);
       return reply.status(400).send({ statusCode: 400, code: 'invalid_request', message: errors.map((e) => `${e.field} ${e.message}`).join('; '), requestId: request.id, errors });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'PostgreSQL unavailable');
+      return reply.status(503).header('retry-after', '5').send({ statusCode: 503, code: 'database_unavailable', message: 'the database is unavailable; retry later', requestId: request.id });
     }
     if (isTemporalUnavailable(error)) {
       request.log.error({ err: error }, 'Temporal unavailable');

@@ -111,7 +111,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--port', String(port),
     '--namespace', namespace,
     '--log-level', 'warn',
-    ...(options.dbFile ? ['--db-filename', path.resolve(options.dbFile)] : []),
+    // WAL with synchronous=normal: committed state survives a crash of the server process, and writes stop
+    // waiting on the disk for every event (the default halves workflow throughput on this file).
+    ...(options.dbFile ? ['--db-filename', path.resolve(options.dbFile), '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal'] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...searchAttributeFlags(searchAttributes),
     // The same dynamic config the SDK passes to its own dev servers: Updates (promise-to-pay) need it.

@@ -1,0 +1,90 @@
+/**
+ * The providers fail for a while: the SMTP server refuses every connection (421), Twilio answers 500 and then
+ * 429. Each step is retried by Temporal with backoff (5 s, 10 s, 20 s…) and delivered exactly once when the
+ * provider recovers. Real processes: the worker runs in its own process; SMTP and Twilio are real servers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
+import { invoiceWorkflowId, recordPaymentUpdate, timelineQuery } from '../../workflows/invoice/messages.js';
+import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
+import { startStack, type Stack } from '../harness/stack.js';
+import { uniqueName } from '../harness/temporal.js';
+import { deliveries, notExactlyOnce, outbox, sleep, startWorkerProcess, type WorkerProcess } from './helpers.js';
+
+describe('provider outages', () => {
+  let stack: Stack;
+  let connection: Connection;
+  let client: Client;
+  let worker: WorkerProcess;
+  const taskQueue = uniqueName('chaos-providers');
+  const zone = zoneAtNoon();
+
+  beforeAll(async () => {
+    stack = await startStack({ name: 'chaos-providers' });
+    connection = await Connection.connect({ address: stack.temporalAddress });
+    client = new Client({ connection, namespace: stack.namespace });
+    worker = await startWorkerProcess(stack.workerEnv(taskQueue));
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await connection?.close();
+    await stack?.close();
+  });
+
+  async function startInvoices(prefix: string, channel: 'email' | 'sms', count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => uniqueName(`${prefix}${i}`));
+    await registerDebtors(stack.database.db, ids, zone);
+    for (const id of ids) {
+      await client.workflow.start(invoiceWorkflow, { taskQueue, workflowId: invoiceWorkflowId(id), args: [invoiceInput({ id, zone, dueInDays: 0, policy: shortPolicy(channel) })] });
+    }
+    return ids;
+  }
+
+  async function waitDelivered(ids: string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ([...deliveries(stack, ids).values()].some((d) => d.raw === 0)) {
+      if (Date.now() > deadline) throw new Error(`not delivered within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(deliveries(stack, ids)))}`);
+      await sleep(250);
+    }
+  }
+
+  /** Pays every invoice, waits for completion, and checks the books: one message, one `sent` row, one `sent` entry. */
+  async function settleAndCheck(ids: string[]): Promise<number[]> {
+    const attempts: number[] = [];
+    for (const id of ids) {
+      const handle = client.workflow.getHandle(invoiceWorkflowId(id));
+      await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: `PAY-${id}`, amountMinor: 99_00 }] });
+      expect((await handle.result()).status).toBe('paid');
+      expect((await handle.query(timelineQuery)).filter((e) => e.kind === 'sent').length).toBe(1);
+      const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as { events: Array<{ eventType: string; activityTaskStartedEventAttributes?: { attempt?: number } }> };
+      attempts.push(Math.max(...history.events.map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0)));
+    }
+    expect(notExactlyOnce(stack, ids)).toEqual({});
+    expect(await outbox(stack, ids)).toEqual(Object.fromEntries(ids.map((id) => [id, ['sent']])));
+    return attempts;
+  }
+
+  it('SMTP refusing connections for 12 s: retried with backoff, each email delivered once', async () => {
+    stack.mail.refuseSessions(true);
+    const ids = await startInvoices('SMTP', 'email', 5);
+    await sleep(12_000);
+    expect(stack.mail.messages().filter((m) => ids.some((id) => m.text.includes(`Invoice ${id}:`)))).toEqual([]);
+    stack.mail.refuseSessions(false);
+    await waitDelivered(ids, 90_000);
+    const attempts = await settleAndCheck(ids);
+    // Every send failed at least twice (t = 0 and t = 5 s) before the server came back at t = 12 s.
+    expect(Math.min(...attempts)).toBeGreaterThanOrEqual(3);
+  }, 240_000);
+
+  it('Twilio answering 500 then 429: retried, each SMS delivered once', async () => {
+    stack.twilio.failNext(5, 500);
+    const ids = await startInvoices('TW', 'sms', 5);
+    await sleep(3_000); // the first attempts meet the 500s
+    stack.twilio.failNext(5, 429); // the second attempts (t ≈ 5 s) meet the 429s
+    await waitDelivered(ids, 90_000);
+    const attempts = await settleAndCheck(ids);
+    expect(Math.min(...attempts)).toBeGreaterThanOrEqual(3);
+  }, 240_000);
+});
