@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import getPort from 'get-port';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, waitForExit } from '../../embedded/supervisor.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,13 +46,17 @@ async function startDunmore(dataDir: string, ports: number[]): Promise<Started> 
       reject(new Error(`dunmore start exited with ${code}:\n${output}`));
     });
   });
+  child.once('exit', () => {});
+  spawned.push(child.pid!);
   const childPids = (): number[] => {
     const temporal = path.join(dataDir, 'pids', 'temporal.pid');
     const postmaster = path.join(dataDir, 'postgres', 'postmaster.pid');
-    return [
+    const pids = [
       ...(existsSync(temporal) ? [(JSON.parse(readFileSync(temporal, 'utf8')) as { pid: number }).pid] : []),
       ...(existsSync(postmaster) ? [Number(readFileSync(postmaster, 'utf8').split('\n')[0])] : []),
     ];
+    spawned.push(...pids);
+    return pids;
   };
   return { child, output: () => output, childPids };
 }
@@ -78,6 +82,12 @@ function whenOutput(started: Started, check: () => Promise<boolean> | boolean, t
     void attempt();
   });
 }
+
+/** Every process a start in this file spawned: killed after the test even if it failed half-way. */
+const spawned: number[] = [];
+afterAll(() => {
+  for (const pid of spawned) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+});
 
 describe('dunmore start', () => {
   it('runs the product on embedded defaults with the demo, stops everything on Ctrl-C, and reaps orphans of a SIGKILLed run', async () => {
