@@ -23,6 +23,8 @@ export interface EmbeddedPostgresOptions {
   persistent?: boolean;
   onLog?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Where the server's pid file goes, so the next start reaps it if we are SIGKILLed; beside the data by default. */
+  pidDir?: string;
 }
 
 export interface RunningPostgres {
@@ -102,7 +104,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await postgresBinary(),
     ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     {
-      pidDir: path.join(dataDir, '..', 'pids'),
+      pidDir: options.pidDir ?? path.join(dataDir, '..', 'pids'),
       env: { ...process.env, LC_MESSAGES: 'C' },
       ...postgresUserIds(),
       stopSignal: 'SIGINT', // fast shutdown

@@ -34,6 +34,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       : startEmbeddedPostgres({
           dataDir: path.join(pgParent, 'data'),
           persistent: false,
+          // A fixed folder: if this run is SIGKILLed, the next run finds and reaps its PostgreSQL.
+          pidDir,
         }).then((s) => (stops.push(s.stop), s)),
   ]);
   let temporal: Awaited<typeof started>[0];
