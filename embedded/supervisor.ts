@@ -43,7 +43,10 @@ let hookInstalled = false;
 function installExitHook(): void {
   if (hookInstalled) return;
   hookInstalled = true;
-  // async-exit-hook waits for this callback before exiting (130 on SIGINT, 143 on SIGTERM, as shells expect).
+  // async-exit-hook waits for this callback before exiting (130 on SIGINT, 143 on SIGTERM, as shells expect),
+  // but by default for 10 s only; our ordered shutdown (worker drain, then Temporal up to 10 s, PostgreSQL up
+  // to 20 s) may need more on a busy machine, and exiting early would abandon children in their own groups.
+  exitHook.forceExitTimeout(90_000);
   exitHook((done) => {
     void shutDown().finally(done);
   });
