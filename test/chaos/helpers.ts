@@ -84,3 +84,12 @@ export async function outbox(stack: Stack, ids: readonly string[]): Promise<Reco
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Until every invoice's message reached the SMTP sink or Twilio stand-in at least once (bounded by timeoutMs). */
+export async function waitDelivered(stack: Stack, ids: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ([...deliveries(stack, ids).values()].some((d) => d.raw === 0)) {
+    if (Date.now() > deadline) throw new Error(`not delivered within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(deliveries(stack, ids)))}`);
+    await sleep(250);
+  }
+}

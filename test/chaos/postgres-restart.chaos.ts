@@ -26,7 +26,7 @@ import { invoiceWorkflowId, recordPaymentUpdate, timelineQuery } from '../../wor
 import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
 import { startStack, type Stack } from '../harness/stack.js';
 import { uniqueName } from '../harness/temporal.js';
-import { deliveries, notExactlyOnce, outbox, sleep, startWorkerProcess, type WorkerProcess } from './helpers.js';
+import { deliveries, notExactlyOnce, outbox, sleep, startWorkerProcess, waitDelivered, type WorkerProcess } from './helpers.js';
 
 describe('PostgreSQL restarted while invoices are dunned', () => {
   let stack: Stack;
@@ -62,14 +62,6 @@ describe('PostgreSQL restarted while invoices are dunned', () => {
     await client.workflow.start(invoiceWorkflow, { taskQueue, workflowId: invoiceWorkflowId(id), args: [invoiceInput({ id, zone, dueInDays: 0, policy: shortPolicy(channel) })] });
   };
 
-  async function waitDelivered(ids: string[], timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ([...deliveries(stack, ids).values()].some((d) => d.raw === 0)) {
-      if (Date.now() > deadline) throw new Error(`not delivered within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(deliveries(stack, ids)))}`);
-      await sleep(250);
-    }
-  }
-
   it('retries the activities and loses nothing', async () => {
     const groupD = ['email', 'sms', 'email', 'sms'].map((c, i) => ({ id: uniqueName(`PD${i}`), channel: c as 'email' | 'sms' }));
     const groupM = [uniqueName('PM')];
@@ -95,7 +87,7 @@ describe('PostgreSQL restarted while invoices are dunned', () => {
     await stack.startPostgres();
 
     const all = [...groupD.map((d) => d.id), ...groupM];
-    await waitDelivered(all, 180_000);
+    await waitDelivered(stack, all, 180_000);
     for (const id of all) {
       const handle = client.workflow.getHandle(invoiceWorkflowId(id));
       await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: `PAY-${id}`, amountMinor: 99_00 }] });

@@ -11,7 +11,7 @@ import { invoiceWorkflowId, recordPaymentUpdate, timelineQuery } from '../../wor
 import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
 import { startStack, type Stack } from '../harness/stack.js';
 import { uniqueName } from '../harness/temporal.js';
-import { deliveries, notExactlyOnce, outbox, sleep, startWorkerProcess, type WorkerProcess } from './helpers.js';
+import { notExactlyOnce, outbox, sleep, startWorkerProcess, waitDelivered, type WorkerProcess } from './helpers.js';
 
 describe('provider outages', () => {
   let stack: Stack;
@@ -42,14 +42,6 @@ describe('provider outages', () => {
     return ids;
   }
 
-  async function waitDelivered(ids: string[], timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ([...deliveries(stack, ids).values()].some((d) => d.raw === 0)) {
-      if (Date.now() > deadline) throw new Error(`not delivered within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(deliveries(stack, ids)))}`);
-      await sleep(250);
-    }
-  }
-
   /** Pays every invoice, waits for completion, and checks the books: one message, one `sent` row, one `sent` entry. */
   async function settleAndCheck(ids: string[]): Promise<number[]> {
     const attempts: number[] = [];
@@ -72,7 +64,7 @@ describe('provider outages', () => {
     await sleep(12_000);
     expect(stack.mail.messages().filter((m) => ids.some((id) => m.text.includes(`Invoice ${id}:`)))).toEqual([]);
     stack.mail.refuseSessions(false);
-    await waitDelivered(ids, 90_000);
+    await waitDelivered(stack, ids, 90_000);
     const attempts = await settleAndCheck(ids);
     // Every send failed at least twice (t = 0 and t = 5 s) before the server came back at t = 12 s.
     expect(Math.min(...attempts)).toBeGreaterThanOrEqual(3);
@@ -83,7 +75,7 @@ describe('provider outages', () => {
     const ids = await startInvoices('TW', 'sms', 5);
     await sleep(3_000); // the first attempts meet the 500s
     stack.twilio.failNext(5, 429); // the second attempts (t ≈ 5 s) meet the 429s
-    await waitDelivered(ids, 90_000);
+    await waitDelivered(stack, ids, 90_000);
     const attempts = await settleAndCheck(ids);
     expect(Math.min(...attempts)).toBeGreaterThanOrEqual(3);
   }, 240_000);

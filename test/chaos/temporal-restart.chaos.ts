@@ -17,7 +17,7 @@ import { invoiceWorkflowId, recordPaymentUpdate, timelineQuery } from '../../wor
 import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
 import { startStack, type Stack } from '../harness/stack.js';
 import { uniqueName } from '../harness/temporal.js';
-import { deliveries, notExactlyOnce, outbox, sleep, startWorkerProcess, type WorkerProcess } from './helpers.js';
+import { notExactlyOnce, outbox, sleep, startWorkerProcess, waitDelivered, type WorkerProcess } from './helpers.js';
 
 describe('Temporal dev server restarted mid-sequence', () => {
   let stack: Stack;
@@ -46,14 +46,6 @@ describe('Temporal dev server restarted mid-sequence', () => {
     }
   }
 
-  async function waitDelivered(ids: string[], timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ([...deliveries(stack, ids).values()].some((d) => d.raw === 0)) {
-      if (Date.now() > deadline) throw new Error(`not delivered within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(deliveries(stack, ids)))}`);
-      await sleep(250);
-    }
-  }
-
   it('resumes every invoice with no lost or repeated step', async () => {
     const openNow = shortPolicy('email');
     const groupA = Array.from({ length: 3 }, (_, i) => uniqueName(`TA${i}`));
@@ -61,7 +53,7 @@ describe('Temporal dev server restarted mid-sequence', () => {
     const groupC = Array.from({ length: 3 }, (_, i) => uniqueName(`TC${i}`));
 
     await start(groupA, openNow);
-    await waitDelivered(groupA, 60_000);
+    await waitDelivered(stack, groupA, 60_000);
 
     // C: the window opens at the first local minute boundary at least 25 s away; jitter 0, so that is the timer.
     const opensAt = DateTime.now().setZone(zone).plus({ seconds: 25 }).startOf('minute').plus({ minutes: 1 });
@@ -81,7 +73,7 @@ describe('Temporal dev server restarted mid-sequence', () => {
     await stack.startTemporal();
 
     const all = [...groupA, ...groupB, ...groupC];
-    await waitDelivered(all, 180_000);
+    await waitDelivered(stack, all, 180_000);
     for (const id of all) {
       const handle = client.workflow.getHandle(invoiceWorkflowId(id));
       await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: `PAY-${id}`, amountMinor: 99_00 }] });
