@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
 
 /**
- * "Now" for an activity: the later of the wall clock and the server's schedule time of this attempt.
- * In production the wall clock is always later. Under the time-skipping test server, the server's clock runs
- * months ahead of the wall clock, and send-window checks must use the server's time, as the workflow does.
+ * "Now" for an activity: the latest of the wall clock, the server's schedule time of this attempt and the
+ * workflow's clock when it asked (`requestedAt`). In production the wall clock is always the latest. Under the
+ * time-skipping test server, the server's clock runs months ahead of the wall clock, and send-window checks must
+ * use the server's time, as the workflow does; a local activity has no server schedule time, hence `requestedAt`.
  */
-export function activityNow(wallClock: () => Date = () => new Date()): Date {
-  const wall = wallClock();
+export function activityNow(wallClock: () => Date = () => new Date(), requestedAt?: string): Date {
+  const wall = new Date(Math.max(wallClock().getTime(), requestedAt ? Date.parse(requestedAt) : 0));
   let scheduled = 0;
   try {
     scheduled = Context.current().info.currentAttemptScheduledTimestampMs;

@@ -102,8 +102,8 @@ export async function evaluateGate(db: Reader, question: GateQuestion): Promise<
 }
 
 /** Activity: may we call (or message) this debtor now? For call tasks and the collector's pre-dial check. */
-export function checkContactActivity(db: Database): (question: Omit<GateQuestion, 'at'> & { at?: string }) => Promise<ComplianceDecisionRecord> {
-  return async function checkContact(question) {
-    return evaluateGate(db, { ...question, at: question.at ? new Date(question.at) : activityNow() });
+export function checkContactActivity(db: Database): (question: Omit<GateQuestion, 'at'> & { at?: string; requestedAt?: string }) => Promise<ComplianceDecisionRecord> {
+  return async function checkContact({ requestedAt, ...question }) {
+    return evaluateGate(db, { ...question, at: question.at ? new Date(question.at) : activityNow(undefined, requestedAt) });
   };
 }

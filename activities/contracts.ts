@@ -36,7 +36,22 @@ export interface SendMessageInput {
   policy: { id: string; version: number; contentHash: string; profile: string; maxSmsSegments: number };
   budget: DebtorMessageBudget;
   window: SendWindowAtSend;
+  /**
+   * The provider already accepted this message in an earlier attempt that could not record it (the database
+   * failed right after): record this id instead of sending again.
+   */
+  acceptedBefore?: ProviderAcceptance;
+  /** The workflow's clock when it asked: the activity's "now" is never earlier (see activityNow). */
+  requestedAt?: string;
 }
+
+export interface ProviderAcceptance {
+  idempotencyKey: string;
+  providerMessageId: string;
+}
+
+/** The failure type a send attempt raises when the provider accepted but the outbox could not be updated. */
+export const acceptedNotRecorded = 'ProviderAcceptedNotRecorded';
 
 /** A compliance decision as the timeline keeps it: enough to explain it, without every finding. */
 export interface ComplianceDecisionRecord {
@@ -92,4 +107,30 @@ export interface InvoiceMirrorInput {
   policyId: string;
   policyVersion: number;
   nextActionAt: string | null;
+}
+
+/** An outbound webhook event, as POSTed to subscribers. */
+export interface WebhookEventRecord {
+  /** Stable per event (workflow id + timeline position): the `Dunmore-Delivery` header, for receivers to dedupe. */
+  deliveryId: string;
+  type: 'message.sent' | 'invoice.escalated' | 'invoice.paid' | 'invoice.disputed' | 'promise.broken';
+  invoiceId: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * One write of everything PostgreSQL keeps about an invoice, made by the workflow in the workflow task that
+ * changed it: the mirror row with the workflow's summary, the webhook events of the new timeline entries, and,
+ * once the invoice is closed, the closing of its open tasks. One transaction, idempotent.
+ */
+export interface InvoiceSyncInput extends InvoiceMirrorInput {
+  workflowId: string;
+  /** Timeline length at this write: an older write retried late never overwrites a newer one. */
+  seq: number;
+  /** What the workflow's state query answers; the API serves reads from it. */
+  summary: Record<string, unknown>;
+  webhookEvents: WebhookEventRecord[];
+  /** Set when the invoice has closed: its open escalations and call tasks are closed with this outcome. */
+  closeOpenTasks?: string;
 }

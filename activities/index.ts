@@ -7,7 +7,7 @@ import type { Database } from '../db/client.js';
 import { archiveClosedInvoicesActivity } from './archive.js';
 import { checkContactActivity } from './contact-gate.js';
 import { closeEscalationsActivity, createEscalationActivity } from './escalations.js';
-import { recordInvoiceActivity } from './invoice-mirror.js';
+import { recordInvoiceActivity, syncInvoiceActivity } from './invoice-mirror.js';
 import type { EmailSender, MessageRenderer, SmsSender } from './ports.js';
 import { sendMessageActivity } from './send-message.js';
 import { deliverWebhooksActivity } from './webhooks.js';
@@ -29,6 +29,7 @@ export function createActivities(deps: ActivityDependencies) {
     createEscalation: createEscalationActivity(deps.db),
     closeEscalations: closeEscalationsActivity(deps.db),
     recordInvoice: recordInvoiceActivity(deps.db),
+    syncInvoice: syncInvoiceActivity(deps.db),
     checkContact: checkContactActivity(deps.db),
     deliverWebhooks: deliverWebhooksActivity(deps.db),
     archiveClosedInvoices: archiveClosedInvoicesActivity(deps.temporal, deps.db),

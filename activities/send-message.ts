@@ -18,7 +18,7 @@ import type { Database } from '../db/client.js';
 import { contactAttempts, debtors, invoices, messages } from '../db/schema.js';
 import { evaluateGate } from './contact-gate.js';
 import { activityNow } from './activity-clock.js';
-import type { ComplianceDecisionRecord, SendMessageInput, SendMessageResult } from './contracts.js';
+import { acceptedNotRecorded, type ComplianceDecisionRecord, type ProviderAcceptance, type SendMessageInput, type SendMessageResult } from './contracts.js';
 import type { EmailSender, RenderedMessage, MessageRenderer, SmsSender } from './ports.js';
 
 export interface SendMessageDependencies {
@@ -209,7 +209,7 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
 
 export function sendMessageActivity(deps: SendMessageDependencies): (input: SendMessageInput) => Promise<SendMessageResult> {
   return async function sendMessage(input) {
-    const now = activityNow(deps.wallClock);
+    const now = activityNow(deps.wallClock, input.requestedAt);
     if (now < new Date(input.window.notBefore) || now >= new Date(input.window.notAfter)) {
       const local = DateTime.fromJSDate(now, { zone: input.window.timeZone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
       return {
@@ -226,7 +226,7 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
 
     let providerMessageId: string;
     try {
-      const accepted = resumed ? previousAcceptance(input.idempotencyKey) : undefined;
+      const accepted = resumed ? previousAcceptance(input) : undefined;
       if (accepted) {
         providerMessageId = accepted; // sent by the previous attempt, which could not record it
       } else if (input.channel === 'email') {
@@ -243,7 +243,7 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
       await deps.db.transaction(async (tx) => {
         await tx
           .update(messages)
-          .set({ status: 'failed', errorCode: code, errorMessage: message, updatedAt: activityNow(deps.wallClock) })
+          .set({ status: 'failed', errorCode: code, errorMessage: message, updatedAt: activityNow(deps.wallClock, input.requestedAt) })
           .where(eq(messages.idempotencyKey, input.idempotencyKey));
         // Nothing reached the debtor: the attempt must not count against them.
         await tx.delete(contactAttempts).where(eq(contactAttempts.id, input.idempotencyKey));
@@ -251,11 +251,24 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
       return { outcome: 'failed', reason: message, errorCode: code };
     }
 
-    const sentAt = activityNow(deps.wallClock);
-    await deps.db
-      .update(messages)
-      .set({ status: 'sent', providerMessageId, sentAt, updatedAt: sentAt })
-      .where(and(eq(messages.idempotencyKey, input.idempotencyKey), eq(messages.status, 'sending')));
+    const sentAt = activityNow(deps.wallClock, input.requestedAt);
+    try {
+      await deps.db
+        .update(messages)
+        .set({ status: 'sent', providerMessageId, sentAt, updatedAt: sentAt })
+        .where(and(eq(messages.idempotencyKey, input.idempotencyKey), eq(messages.status, 'sending')));
+    } catch (error) {
+      // A local attempt has no heartbeat to carry the acceptance: it travels in the failure instead, and the
+      // workflow hands it to the durable attempt (input.acceptedBefore), which records it without sending.
+      if (isLocalAttempt()) {
+        throw ApplicationFailure.create({
+          message: `the provider accepted ${input.idempotencyKey} as ${providerMessageId}, but the outbox could not be updated: ${(error as Error).message}`,
+          type: acceptedNotRecorded,
+          details: [{ idempotencyKey: input.idempotencyKey, providerMessageId } satisfies ProviderAcceptance],
+        });
+      }
+      throw error;
+    }
     return {
       outcome: 'sent',
       idempotencyKey: input.idempotencyKey,
@@ -270,26 +283,32 @@ export function sendMessageActivity(deps: SendMessageDependencies): (input: Send
 }
 
 /**
- * What a previous attempt of this activity learned from the provider before it failed. The provider's id is
+ * What a previous attempt of this send learned from the provider before it failed. The provider's id is
  * recorded as heartbeat details the moment it accepts the message, before the outbox row is updated; Temporal
- * hands the last details to the next attempt, so a send whose database update failed is not sent again.
+ * hands the last details to the next attempt, so a send whose database update failed is not sent again. A
+ * local attempt cannot heartbeat: its acceptance comes back in `input.acceptedBefore`.
  */
-interface ProviderAcceptance {
-  idempotencyKey: string;
-  providerMessageId: string;
-}
-
-function previousAcceptance(idempotencyKey: string): string | undefined {
+function previousAcceptance(input: SendMessageInput): string | undefined {
+  if (input.acceptedBefore?.idempotencyKey === input.idempotencyKey) return input.acceptedBefore.providerMessageId;
   try {
     const details = Context.current().info.heartbeatDetails as ProviderAcceptance | undefined;
-    return details?.idempotencyKey === idempotencyKey ? details.providerMessageId : undefined;
+    return details?.idempotencyKey === input.idempotencyKey ? details.providerMessageId : undefined;
   } catch {
     return undefined; // outside an activity (unit tests of the building blocks)
   }
 }
 
+function isLocalAttempt(): boolean {
+  try {
+    return Context.current().info.isLocal;
+  } catch {
+    return false;
+  }
+}
+
 function rememberAcceptance(acceptance: ProviderAcceptance): void {
   try {
+    if (Context.current().info.isLocal) return;
     Context.current().heartbeat(acceptance);
   } catch {
     // outside an activity

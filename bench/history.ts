@@ -25,6 +25,7 @@ import type { Stack } from '../test/harness/stack.js';
 import { createInvoiceWorker } from '../worker/create-worker.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate, stateQuery, taskResolvedSignal, timelineQuery } from '../workflows/invoice/messages.js';
+import { invoiceIndex } from '../workflows/search-attributes.js';
 import { waitUntil, withTimeout } from './stats.js';
 
 export interface HistoryResult {
@@ -60,6 +61,8 @@ export async function measureHistory(options: { stack: Stack; invoiceBundle: Wor
     const handle = await env.client.workflow.start(invoiceWorkflow, {
       taskQueue,
       workflowId: invoiceWorkflowId(id),
+      // As the API starts invoices: the search attributes are set at start, not upserted by the first task.
+      typedSearchAttributes: invoiceIndex({ status: 'open', debtorId, policyId: policy.id, segment: 'midmarket' }),
       args: [{
         invoice: {
           invoiceId: id, number: id, currency: 'USD', amountMinor: 420_000, issueDate: due.minus({ days: 30 }).toISODate()!, dueDate: due.toISODate()!,
@@ -98,6 +101,10 @@ export async function measureHistory(options: { stack: Stack; invoiceBundle: Wor
     const byType: Record<string, number> = {};
     const activities: Record<string, number> = {};
     const kinds: Record<string, number> = {};
+    if (process.env.BENCH_HISTORY_DUMP) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(process.env.BENCH_HISTORY_DUMP, historyToJSON(await handle.fetchHistory()));
+    }
     for (const e of events) {
       tally(byType, String(e.eventType ?? 'unknown').replace(/^EVENT_TYPE_/, ''));
       const activity = e.activityTaskScheduledEventAttributes?.activityType?.name;

@@ -126,7 +126,7 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
     const apiPort = port('--api-port', options.apiPort);
     const apiBaseUrl = `http://127.0.0.1:${apiPort}`;
     step('Worker bundling workflows');
-    const { worker, database: workerDatabase, connection, close: closeWorkerClients } = await buildWorker(
+    const { worker, webhooks, database: workerDatabase, connection, close: closeWorkerClients } = await buildWorker(
       {
         TEMPORAL_ADDRESS: temporalAddress,
         TEMPORAL_NAMESPACE: namespace,
@@ -142,11 +142,16 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
         PUBLIC_BASE_URL: apiBaseUrl,
         LOG_LEVEL: 'warn',
       },
-      { onDecision: (invoiceId, entry) => entry.kind !== 'policy' && process.stdout.write(`${feedLine(invoiceId, entry)}\n`) },
+      {
+        onDecision: (invoiceId, entry) => entry.kind !== 'policy' && process.stdout.write(`${feedLine(invoiceId, entry)}\n`),
+        onWebhookFailure: (failure) => failure.final && process.stderr.write(`webhook ${failure.type} ${failure.deliveryId} given up after ${failure.attempts} attempts: ${failure.error}\n`),
+      },
     );
     onShutdown(() => connection.close());
     onShutdown(closeWorkerClients);
     onShutdown(workerDatabase.close);
+    await webhooks.start();
+    onShutdown(() => webhooks.stop());
     const running = worker.run();
     // Drain first: in-flight activities finish while Temporal and PostgreSQL are still up.
     onShutdown(async () => {

@@ -17,6 +17,7 @@ import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
 import { projectRoot } from '../embedded/project-root.js';
 import { createInvoiceWorker, type InvoiceWorkerOptions } from '../worker/create-worker.js';
 import { createWorkerMetrics, serveMetrics } from '../worker/metrics.js';
+import { WebhookDispatcher, type WebhookDispatcherOptions } from '../worker/webhook-dispatcher.js';
 import { ConfigError, loadConfig, redactedSummary, type DunmoreConfig } from './config.js';
 
 export const workerConfigKeys = [
@@ -28,6 +29,8 @@ export type WorkerConfig = Pick<DunmoreConfig, (typeof workerConfigKeys)[number]
 
 export interface RunningWorker {
   worker: Worker;
+  /** Delivers the webhook outbox; start it beside the worker, stop it before closing the database. */
+  webhooks: WebhookDispatcher;
   database: DatabaseHandle;
   connection: NativeConnection;
   /** Closes the client connection the activities use. */
@@ -37,7 +40,12 @@ export interface RunningWorker {
 /** Builds the worker and its clients from validated configuration; shared by `dunmore worker` and `dunmore start`. */
 export async function buildWorker(
   config: Omit<WorkerConfig, 'WORKER_METRICS_PORT'>,
-  options: { workflowBundle?: InvoiceWorkerOptions['workflowBundle']; policiesRoot?: string; onDecision?: InvoiceWorkerOptions['onDecision'] } = {},
+  options: {
+    workflowBundle?: InvoiceWorkerOptions['workflowBundle'];
+    policiesRoot?: string;
+    onDecision?: InvoiceWorkerOptions['onDecision'];
+    onWebhookFailure?: WebhookDispatcherOptions['onFailure'];
+  } = {},
 ): Promise<RunningWorker> {
   const policiesRoot = options.policiesRoot ?? path.join(projectRoot, 'policies');
   const templatesRoot = path.join(path.dirname(policiesRoot), 'templates');
@@ -71,7 +79,8 @@ export async function buildWorker(
       ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
     },
   });
-  return { worker, database, connection, close: () => clientConnection.close() };
+  const webhooks = new WebhookDispatcher({ database, ...(options.onWebhookFailure ? { onFailure: options.onWebhookFailure } : {}) });
+  return { worker, webhooks, database, connection, close: () => clientConnection.close() };
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -98,18 +107,21 @@ export function registerWorkerCommand(program: Command): void {
       const metrics = createWorkerMetrics();
       const metricsServer = await serveMetrics(metrics.registry, '0.0.0.0', config.WORKER_METRICS_PORT);
       process.stdout.write(`dunmore worker starting with:\n${redactedSummary(config)}\n`);
-      const { worker, database, connection, close } = await buildWorker(config, {
+      const { worker, webhooks, database, connection, close } = await buildWorker(config, {
         ...(flags.workflowBundle ? { workflowBundle: { codePath: path.resolve(flags.workflowBundle) } } : {}),
         // One structured line per decision, carrying the invoice and workflow ids.
         onDecision: (invoiceId, entry, workflowId) => {
           metrics.record(entry);
           log.info({ invoiceId, workflowId, decision: entry }, `${entry.kind}: ${entry.reason}`);
         },
+        onWebhookFailure: (failure) => log.warn({ webhook: failure }, `webhook ${failure.type} ${failure.deliveryId} failed (attempt ${failure.attempts}${failure.final ? ', giving up' : ''}): ${failure.error}`),
       });
+      await webhooks.start();
       // Drain on SIGTERM/SIGINT: the SDK stops polling and lets running activities finish.
       const running = worker.run();
       process.stdout.write(`dunmore worker polling task queue ${config.DUNMORE_TASK_QUEUE}\n`);
       await running;
+      await webhooks.stop();
       await Promise.allSettled([database.close(), connection.close(), close(), new Promise((r) => metricsServer.close(r))]);
       process.stdout.write('dunmore worker drained and stopped\n');
     });

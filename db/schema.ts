@@ -43,6 +43,14 @@ export const invoices = pgTable(
     policyId: text('policy_id').notNull(),
     policyVersion: integer('policy_version').notNull(),
     nextActionAt: instant('next_action_at'),
+    /**
+     * The workflow's own summary (what its state query answers), written in the same workflow task as the
+     * change: the API reads invoice state here instead of querying the worker. Null for rows written before.
+     */
+    summary: jsonb('summary'),
+    /** Timeline length at the write: a retried older write never overwrites a newer one. */
+    syncedSeq: integer('synced_seq').notNull().default(0),
+    runId: text('run_id'),
     createdAt: instant('created_at').notNull().defaultNow(),
     updatedAt: instant('updated_at').notNull().defaultNow(),
   },
@@ -206,4 +214,33 @@ export const webhookDeliveries = pgTable(
     deliveredAt: instant('delivered_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.subscriptionId, t.deliveryId] })],
+);
+
+/**
+ * The webhook outbox: invoice events written in the same transaction as the invoice mirror (one row per event
+ * that has at least one subscriber), delivered by the worker's dispatcher. Per-subscription success is kept in
+ * webhook_deliveries, so a retry serves only the subscribers that have not acknowledged the event.
+ */
+export const webhookOutbox = pgTable(
+  'webhook_outbox',
+  {
+    /** Workflow id + timeline position: stable per event, the `Dunmore-Delivery` header. */
+    deliveryId: text('delivery_id').primaryKey(),
+    eventType: text('event_type').notNull(),
+    invoiceExternalId: text('invoice_external_id').notNull(),
+    occurredAt: instant('occurred_at').notNull(),
+    /** The JSON body POSTed to subscribers. */
+    payload: jsonb('payload').notNull(),
+    /** pending → delivered, or failed after the last attempt. */
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at').notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: instant('created_at').notNull().defaultNow(),
+    updatedAt: instant('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_outbox_due_idx').on(t.status, t.nextAttemptAt),
+    check('webhook_outbox_status', sql`${t.status} in ('pending', 'delivered', 'failed')`),
+  ],
 );

@@ -18,7 +18,7 @@ import { debtors } from '../../db/schema.js';
 import { invoiceRequests } from '../../db/api-schema.js';
 import type { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, type PinnedPolicy } from '../../workflows/invoice/messages.js';
-import { DebtorId, InvoiceStatus, PolicyId, Segment } from '../../workflows/search-attributes.js';
+import { invoiceIndex } from '../../workflows/search-attributes.js';
 import type { AppDeps } from '../deps.js';
 import { ApiProblem, badRequest, conflict, type FieldProblem } from '../errors.js';
 import { appendAudit, actorLabel, type Actor } from './audit.js';
@@ -178,12 +178,7 @@ export class InvoiceCreator {
           args: [{ invoice: facts, policy: pinned, createdBy: actorLabel(actor) }],
           // An externalId names one invoice for ever: a closed invoice's id is not reused.
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: InvoiceStatus, value: 'open' },
-            { key: DebtorId, value: body.debtor.id },
-            { key: PolicyId, value: pinned.compiled.id },
-            { key: Segment, value: body.debtor.segment ?? 'unassigned' },
-          ],
+          typedSearchAttributes: invoiceIndex({ status: 'open', debtorId: body.debtor.id, policyId: pinned.compiled.id, segment: body.debtor.segment }),
         });
         runId = handle.firstExecutionRunId;
       } catch (error) {

@@ -43,7 +43,7 @@ const zone = 'America/New_York';
  */
 async function recordHistory(name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
-  writeFileSync(fileURLToPath(new URL(`../histories/${name}.json`, import.meta.url)), historyToJSON(await handle.fetchHistory()));
+  writeFileSync(fileURLToPath(new URL(`../histories/lean-${name}.json`, import.meta.url)), historyToJSON(await handle.fetchHistory()));
 }
 
 /** The second Sunday of March (US DST start) of the first year whose March is at least 60 days after `now`. */

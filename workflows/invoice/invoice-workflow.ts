@@ -24,13 +24,12 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import type { InvoiceActivities } from '../../activities/index.js';
-import type { SendMessageResult } from '../../activities/contracts.js';
-import type { WebhookEventType } from '../../activities/webhooks.js';
+import type { ProviderAcceptance, SendMessageInput, SendMessageResult, WebhookEventRecord } from '../../activities/contracts.js';
 import { applyInvoiceEvent, checkInvoiceEvent, openInvoice, type InvoiceEvent, type InvoiceState } from '../../dunning/invoice-state.js';
 import { debtorZone, nextWindowOpening, planNextAction, type NextAction, type PlannedStepAction } from '../../dunning/plan.js';
 import type { CompiledPolicy, FallbackChannel, MessageChannel } from '../../dunning/policy.js';
 import type { DecisionSinks } from './decision-sink.js';
-import { DaysPastDue, DebtorId, InvoiceStatus, NextActionAt, PolicyId, Segment } from '../search-attributes.js';
+import { DaysPastDue, DebtorId, InvoiceStatus, invoiceIndex, NextActionAt, PolicyId, Segment } from '../search-attributes.js';
 import {
   adjustAmountUpdate,
   callOutcomeSignal,
@@ -71,10 +70,27 @@ const { deliverWebhooks } = proxyActivities<InvoiceActivities>({
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '1 hour', maximumAttempts: 30 },
 });
 
-const { recordInvoice } = proxyLocalActivities<InvoiceActivities>({
+/**
+ * Database-only steps run as local activities, inside the workflow task: one marker event each, where an
+ * activity costs three events and a workflow task of its own. All of them are idempotent upserts or reads.
+ */
+const { recordInvoice, syncInvoice, checkContact: checkContactLocally, createEscalation: createEscalationLocally } = proxyLocalActivities<InvoiceActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
+
+/**
+ * The first attempt of a send also runs inside the workflow task (one marker, no extra task). It is guarded by
+ * the same outbox as the durable activity; any failure hands the send over to `sendMessage` above, with its
+ * heartbeats and day-long backoff.
+ */
+const { sendMessage: sendMessageFirstAttempt } = proxyLocalActivities<InvoiceActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
+/** Raised by a send attempt whose provider accepted the message but whose outbox update failed. */
+const acceptedNotRecorded = 'ProviderAcceptedNotRecorded';
 
 const { decisions } = proxySinks<DecisionSinks>();
 
@@ -83,6 +99,13 @@ const escalationSlaMs = 2 * 24 * 3600 * 1000;
 const maxEscalationTier = 3;
 
 export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceSummary> {
+  /**
+   * Runs started since this patch keep a lean history (about 11 events per dunning step instead of 30): first
+   * send attempts and database steps as local activities, webhooks through the PostgreSQL outbox instead of one
+   * activity per event, and search attributes upserted only when they change. Runs started before replay the
+   * original commands.
+   */
+  const lean = patched('lean-history');
   const workflowId = workflowInfo().workflowId;
   const nowIso = (): string => new Date().toISOString();
   const run: InvoiceRunState = input.resume ?? {
@@ -107,6 +130,11 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     run.timeline.push(full);
     decisions.record(run.state.invoice.invoiceId, full);
     const type = webhookEventType(full);
+    if (type && lean) {
+      // Written to the webhook outbox with the next sync of the mirror; the worker's dispatcher delivers it.
+      unsyncedWebhooks.push(webhookEvent(type, full, `${workflowId}:${run.timeline.length - 1}`));
+      return;
+    }
     // Added after the first release: runs recorded before it replay without these activity calls.
     if (type && patched('outbound-webhooks')) {
       const delivery = notifySubscribers(type, full, `${workflowId}:${run.timeline.length - 1}`);
@@ -114,19 +142,23 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       void delivery.finally(() => pendingNotifications.delete(delivery));
     }
   };
-  /** Webhook deliveries in flight: a run does not end (or continue as new) before they finish. */
+  /** Webhook deliveries in flight (runs before `lean-history`): a run does not end before they finish. */
   const pendingNotifications = new Set<Promise<void>>();
+  /** Webhook events recorded since the last sync (lean runs): they go to the outbox with it. */
+  const unsyncedWebhooks: WebhookEventRecord[] = [];
+
+  const webhookEvent = (type: WebhookEventRecord['type'], entry: TimelineEntry, deliveryId: string): WebhookEventRecord => ({
+    deliveryId,
+    type,
+    invoiceId: run.state.invoice.invoiceId,
+    occurredAt: entry.at,
+    data: { kind: entry.kind, reason: entry.reason, balanceMinor: run.state.balanceMinor, currency: run.state.invoice.currency, ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.channel ? { channel: entry.channel } : {}), ...(entry.detail ?? {}) },
+  });
 
   /** Webhooks go out beside the process, never holding it up; a subscriber down for a day misses nothing. */
-  const notifySubscribers = async (type: WebhookEventType, entry: TimelineEntry, deliveryId: string): Promise<void> => {
+  const notifySubscribers = async (type: WebhookEventRecord['type'], entry: TimelineEntry, deliveryId: string): Promise<void> => {
     try {
-      await deliverWebhooks({
-        deliveryId,
-        type,
-        invoiceId: run.state.invoice.invoiceId,
-        occurredAt: entry.at,
-        data: { kind: entry.kind, reason: entry.reason, balanceMinor: run.state.balanceMinor, currency: run.state.invoice.currency, ...(entry.stepId ? { stepId: entry.stepId } : {}), ...(entry.channel ? { channel: entry.channel } : {}), ...(entry.detail ?? {}) },
-      });
+      await deliverWebhooks(webhookEvent(type, entry, deliveryId));
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       record({ kind: 'failed', reason: `webhook ${type} not delivered after retries: ${error.cause?.message ?? error.message}`, rule: 'webhooks', detail: { deliveryId } });
@@ -285,7 +317,53 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
 
   // ---------------------------------------------------------------- publishing state
   let published = '';
-  const publish = async (): Promise<void> => {
+  const publish = (closeOpenTasks?: string): Promise<void> => (lean ? syncState(closeOpenTasks) : publishToSearchAndMirror());
+
+  const mirrorRow = () => {
+    const invoice = run.state.invoice;
+    return {
+      externalId: invoice.invoiceId,
+      debtor: { id: invoice.debtor.id, name: invoice.debtor.name, timeZone: invoice.debtor.timeZone, locale: invoice.debtor.locale, segment: invoice.debtor.segment ?? 'unassigned' },
+      currency: invoice.currency,
+      amountMinor: invoice.amountMinor,
+      balanceMinor: run.state.balanceMinor,
+      issuedOn: invoice.issueDate,
+      dueOn: invoice.dueDate,
+      status: run.status,
+      policyId: policy().id,
+      policyVersion: policy().version,
+      nextActionAt: nextAction && nextAction.kind !== 'none' && run.status === 'open' ? nextAction.at : null,
+    };
+  };
+
+  /**
+   * Lean runs: one local activity writes the mirror (with the summary the API serves), the new webhook events
+   * and, on closing, the closing of open tasks; only when something changed. Search attributes are upserted
+   * only when one of them changes (the API sets them at start).
+   */
+  let syncedSummary = '';
+  const syncState = async (closeOpenTasks?: string): Promise<void> => {
+    const indexed = workflowInfo().typedSearchAttributes;
+    const changed = invoiceIndex({ status: run.status, debtorId: run.state.invoice.debtor.id, policyId: policy().id, segment: run.state.invoice.debtor.segment }).filter(
+      (pair) => indexed.get(pair.key) !== pair.value,
+    );
+    if (changed.length > 0) upsertSearchAttributes(changed);
+    const current = summary();
+    const fingerprint = JSON.stringify(current);
+    if (fingerprint === syncedSummary && unsyncedWebhooks.length === 0 && !closeOpenTasks) return;
+    const webhookEvents = unsyncedWebhooks.splice(0);
+    await syncInvoice({
+      ...mirrorRow(),
+      workflowId,
+      seq: run.timeline.length,
+      summary: current as unknown as Record<string, unknown>,
+      webhookEvents,
+      ...(closeOpenTasks ? { closeOpenTasks } : {}),
+    });
+    syncedSummary = fingerprint;
+  };
+
+  const publishToSearchAndMirror = async (): Promise<void> => {
     const zone = debtorZone(run.state, policy());
     const today = DateTime.fromMillis(Date.now(), { zone }).toISODate() ?? run.state.invoice.dueDate;
     const daysPastDue = Math.max(0, Math.round(DateTime.fromISO(today).diff(DateTime.fromISO(run.state.invoice.dueDate), 'days').days));
@@ -302,20 +380,24 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       { key: DaysPastDue, value: daysPastDue },
       { key: NextActionAt, value: nextAt ? new Date(nextAt) : null },
     ]);
-    await recordInvoice({
-      externalId: invoice.invoiceId,
-      debtor: { id: invoice.debtor.id, name: invoice.debtor.name, timeZone: invoice.debtor.timeZone, locale: invoice.debtor.locale, segment: invoice.debtor.segment ?? 'unassigned' },
-      currency: invoice.currency,
-      amountMinor: invoice.amountMinor,
-      balanceMinor: run.state.balanceMinor,
-      issuedOn: invoice.issueDate,
-      dueOn: invoice.dueDate,
-      status: run.status,
-      policyId: policy().id,
-      policyVersion: policy().version,
-      nextActionAt: nextAt,
-    });
+    await recordInvoice(mirrorRow());
   };
+
+  // ---------------------------------------------------------------- activities, lean or as first released
+  const send = async (request: SendMessageInput): Promise<SendMessageResult> => {
+    if (!lean) return sendMessage(request);
+    try {
+      return await sendMessageFirstAttempt({ ...request, requestedAt: nowIso() });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      const cause = error.cause;
+      if (cause instanceof ApplicationFailure && cause.nonRetryable) throw error; // permanent: the caller records it
+      const acceptedBefore = cause instanceof ApplicationFailure && cause.type === acceptedNotRecorded ? (cause.details?.[0] as ProviderAcceptance | undefined) : undefined;
+      return sendMessage({ ...request, requestedAt: nowIso(), ...(acceptedBefore ? { acceptedBefore } : {}) });
+    }
+  };
+  const gateContact: InvoiceActivities['checkContact'] = (question) => (lean ? checkContactLocally({ ...question, requestedAt: nowIso() }) : checkContact(question));
+  const openTask: InvoiceActivities['createEscalation'] = (...args) => (lean ? createEscalationLocally(...args) : createEscalation(...args));
 
   // ---------------------------------------------------------------- carrying out steps
   const contactBlock = (channel: MessageChannel, address: string | undefined): { rule: string; reason: string } | null => {
@@ -357,7 +439,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     const key = `${workflowId}:${plan.stepId}:${channel}:${windowDate}`;
     let result: SendMessageResult;
     try {
-      result = await sendMessage({
+      result = await send({
         idempotencyKey: key,
         workflowId,
         invoiceExternalId: run.state.invoice.invoiceId,
@@ -444,7 +526,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       return skipStep(stepId, 'cease communication', 'contact.cease');
     }
     const debtor = run.state.invoice.debtor;
-    const gate = await checkContact({ debtorId: debtor.id, debtId: run.state.invoice.invoiceId, channel: 'call', ...(debtor.phone ? { to: debtor.phone } : {}), profile: policy().compliance.profile });
+    const gate = await gateContact({ debtorId: debtor.id, debtId: run.state.invoice.invoiceId, channel: 'call', ...(debtor.phone ? { to: debtor.phone } : {}), profile: policy().compliance.profile });
     if (gate.decision === 'deny') {
       record({ kind: 'denied', stepId, channel: 'call_task', reason: gate.reasons.join('; '), rule: gate.rules.join(', '), compliance: gate });
       return skipStep(stepId, `call not allowed: ${gate.reasons.join('; ')}`, 'compliance');
@@ -454,7 +536,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     const from = gate.until ? DateTime.fromISO(gate.until, { zone: 'utc' }) : DateTime.fromMillis(Date.now(), { zone: 'utc' });
     const window = nextWindowOpening(from, policy(), zone);
     const task = { id: `${workflowId}:${stepId}:call`, kind: 'call_task' as const, stepId, tier: 1, queue: policy().steps.find((s) => s.id === stepId)?.queue ?? 'collections', dueBy: window.closes.toUTC().toISO() ?? nowIso() };
-    await createEscalation({
+    await openTask({
       ...task, workflowId, invoiceExternalId: run.state.invoice.invoiceId, debtorId: debtor.id, priority: 2, reason,
       allowedFrom: window.at.toUTC().toISO() ?? nowIso(), allowedUntil: window.closes.toUTC().toISO() ?? nowIso(),
     });
@@ -469,7 +551,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
 
   const escalate = async (stepId: string, queue: string, reason: string, kind: 'escalation' | 'approval'): Promise<void> => {
     const task = { id: `${workflowId}:${stepId}:${kind}:1`, kind, stepId, tier: 1, queue, dueBy: new Date(Date.now() + escalationSlaMs).toISOString() };
-    await createEscalation({ ...task, kind: 'escalation', workflowId, invoiceExternalId: run.state.invoice.invoiceId, debtorId: run.state.invoice.debtor.id, priority: 1, reason });
+    await openTask({ ...task, kind: 'escalation', workflowId, invoiceExternalId: run.state.invoice.invoiceId, debtorId: run.state.invoice.debtor.id, priority: 1, reason });
     run.openTasks.push(task);
     record({ kind: 'escalated', stepId, reason: `${reason} (queue ${queue}, tier 1, due by ${task.dueBy})`, rule: `policy.steps.${stepId}`, detail: { taskId: task.id } });
     void superviseTask(task);
@@ -483,7 +565,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       const handled = await condition(() => run.status !== 'open' || !run.openTasks.some((t) => t.id === current.id), Math.max(1, Date.parse(current.dueBy) - Date.now()));
       if (handled) return;
       const next = { ...current, id: current.id.replace(/:\d+$/, `:${current.tier + 1}`), tier: current.tier + 1, dueBy: new Date(Date.now() + escalationSlaMs).toISOString() };
-      await createEscalation({
+      await openTask({
         ...next, kind: 'escalation', workflowId, invoiceExternalId: run.state.invoice.invoiceId, debtorId: run.state.invoice.debtor.id, priority: 1,
         reason: `SLA breached: tier ${current.tier} did not act by ${current.dueBy}`,
       });
@@ -571,6 +653,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     await carryOut(nextAction);
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
+      if (lean) await publish(); // the next run starts with nothing left to sync
       await Promise.all([...pendingNotifications]);
       await continueAsNew<typeof invoiceWorkflow>({ ...input, resume: run });
     }
@@ -579,6 +662,15 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   // Closed: paid, credited, written off or cancelled. Nobody needs to chase it any more.
   nextAction = null;
   record({ kind: 'event', reason: `invoice closed: ${run.status}; balance ${run.state.balanceMinor} minor units`, rule: `closed.${run.status}` });
+  if (lean) {
+    // The open tasks close in the same transaction as the mirror's final state.
+    const closeOpenTasks = run.openTasks.length > 0 ? `invoice ${run.status}` : undefined;
+    run.openTasks = [];
+    await publish(closeOpenTasks);
+    await condition(allHandlersFinished);
+    await publish(); // anything a late handler recorded
+    return summary();
+  }
   if (run.openTasks.length > 0) {
     await closeEscalations(workflowId, `invoice ${run.status}`);
     run.openTasks = [];
@@ -590,7 +682,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
 }
 
 /** Which outbound webhook, if any, a timeline entry is. */
-function webhookEventType(entry: TimelineEntry): WebhookEventType | undefined {
+function webhookEventType(entry: TimelineEntry): WebhookEventRecord['type'] | undefined {
   if (entry.kind === 'sent') return 'message.sent';
   if (entry.kind === 'escalated') return 'invoice.escalated';
   if (entry.rule === 'closed.paid') return 'invoice.paid';
