@@ -55,5 +55,5 @@ export const withErrors = <R extends Record<number, TSchema>>(responses: R): R &
 export const InvoiceParams = closed({ externalId: ExternalId });
 
 /** A closed set of strings as a JSON Schema `enum` (one clear error, "must be one of …"), typed as the union. */
-export const oneOf = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
+export const oneOf = <const T extends readonly string[]>(values: T, options: { description?: string; default?: T[number] } = {}) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });

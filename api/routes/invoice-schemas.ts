@@ -45,8 +45,17 @@ export const BulkCreateBody = closed({ invoices: Type.Array(CreateInvoiceBody, {
 export const InvoiceViewSchema = Type.Object({
   externalId: Type.String(),
   workflowId: Type.String(),
-  source: Type.Union([Type.Literal('workflow'), Type.Literal('archive')]),
+  source: oneOf(['mirror', 'workflow', 'archive'], { description: 'mirror: the PostgreSQL mirror row; workflow: the running workflow; archive: the closed invoice’s archive' }),
   state: JsonObject,
+});
+
+export const StateQuery = closed({
+  consistency: Type.Optional(
+    oneOf(['mirror', 'strong'], {
+      default: 'mirror',
+      description: 'mirror (default): the summary the workflow wrote in the task that applied its latest change; strong: ask the running workflow',
+    }),
+  ),
 });
 
 export const ListQuery = closed({
@@ -58,7 +67,7 @@ export const ListQuery = closed({
   daysPastDueMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
   nextActionBefore: Type.Optional(Instant),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,4096}$' })),
+  cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,4096}$', description: 'nextCursor of the previous page, unchanged' })),
 });
 
 export const InvoiceListItem = Type.Object({

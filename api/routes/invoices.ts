@@ -1,14 +1,13 @@
 /** Invoices: create (idempotent), bulk create, list, state, timeline, and the changes ops make to an invoice. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes.js';
 import { adjustAmountUpdate, cancelUpdate, changeDueDateUpdate, migratePolicyUpdate, writeOffUpdate } from '../../workflows/invoice/messages.js';
-import { DaysPastDue, DebtorId, InvoiceStatus, NextActionAt, PolicyId, Segment } from '../../workflows/search-attributes.js';
 import { CatalogError } from '../../dunning/catalog/diagnostics.js';
-import { ApiProblem, badRequest } from '../errors.js';
+import { ApiProblem, badRequest, type FieldProblem } from '../errors.js';
 import { InvoiceParams, Json, JsonObject, withErrors } from '../schemas.js';
 import { actorLabel } from '../services/audit.js';
 import { actorOf, audited, requireCurrency, services } from '../services/context.js';
+import { decodeListCursor, listMirroredInvoices } from '../services/invoice-list.js';
 import {
   BulkCreateBody,
   CloseBody,
@@ -20,9 +19,8 @@ import {
   InvoiceViewSchema,
   ListQuery,
   MigrationBody,
+  StateQuery,
 } from './invoice-schemas.js';
-
-const workflowStatusNames: Record<number, string> = { 1: 'RUNNING', 2: 'COMPLETED', 3: 'FAILED', 4: 'CANCELLED', 5: 'TERMINATED', 6: 'CONTINUED_AS_NEW', 7: 'TIMED_OUT' };
 
 const creatorRoles = ['ops', 'integrator'] as const;
 const readerRoles = ['ops', 'collector', 'compliance', 'integrator'] as const;
@@ -114,60 +112,63 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: readerRoles },
       schema: {
         tags: ['invoices'],
-        summary: 'List invoices by status, debtor, policy, segment, days past due and next action (Temporal visibility)',
+        summary: 'List invoices by status, debtor, policy, segment, days past due and next action (from the PostgreSQL mirror)',
+        description:
+          'Served from the invoices mirror the workflows write, not from Temporal visibility. Days past due is computed when you ask, in each debtor’s time zone: ' +
+          'max(0, the debtor’s local date today − the due date). Ordered by next action (unscheduled last), then externalId; pass nextCursor back as cursor for the next page.',
         querystring: ListQuery,
         response: withErrors({ 200: Type.Object({ items: Type.Array(InvoiceListItem), nextCursor: Type.Union([Type.String(), Type.Null()]) }) }),
       },
     },
     async (request) => {
       const q = request.query;
-      // Values are constrained by the schema's patterns (no quotes), so they are safe inside the query literal.
-      const clauses = [`WorkflowType = 'invoiceWorkflow'`];
-      if (q.status) clauses.push(`InvoiceStatus = '${q.status}'`);
-      if (q.debtorId) clauses.push(`DebtorId = '${q.debtorId}'`);
-      if (q.policyId) clauses.push(`PolicyId = '${q.policyId}'`);
-      if (q.segment) clauses.push(`Segment = '${q.segment}'`);
-      if (q.daysPastDueMin !== undefined) clauses.push(`DaysPastDue >= ${q.daysPastDueMin}`);
-      if (q.daysPastDueMax !== undefined) clauses.push(`DaysPastDue <= ${q.daysPastDueMax}`);
-      if (q.nextActionBefore) clauses.push(`NextActionAt < '${new Date(q.nextActionBefore).toISOString()}'`);
-      const { temporal } = app.deps;
-      const response = await temporal.workflowService.listWorkflowExecutions({
-        namespace: temporal.options.namespace,
-        query: clauses.join(' AND '),
-        pageSize: q.limit ?? 50,
-        nextPageToken: q.cursor ? Buffer.from(q.cursor, 'base64url') : Buffer.alloc(0),
-      });
-      const items = response.executions.map((raw) => {
-        const attributes = decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields);
-        const workflowId = raw.execution?.workflowId ?? '';
-        const next = attributes.get(NextActionAt);
-        const toIso = (t: { seconds?: { toString(): string } | null; nanos?: number | null } | null | undefined): string | null =>
-          t?.seconds ? new Date(Number(t.seconds.toString()) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : null;
-        return {
-          externalId: workflowId.replace(/^invoice-/, ''),
-          workflowId,
-          runId: raw.execution?.runId ?? '',
-          workflowStatus: workflowStatusNames[raw.status ?? 0] ?? 'UNKNOWN',
-          invoiceStatus: attributes.get(InvoiceStatus) ?? null,
-          debtorId: attributes.get(DebtorId) ?? null,
-          policyId: attributes.get(PolicyId) ?? null,
-          segment: attributes.get(Segment) ?? null,
-          daysPastDue: attributes.get(DaysPastDue) ?? null,
-          nextActionAt: next ? next.toISOString() : null,
-          startedAt: toIso(raw.startTime) ?? '',
-          closedAt: toIso(raw.closeTime),
-        };
-      });
-      const token = response.nextPageToken;
-      return { items, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+      const problems: FieldProblem[] = [];
+      const after = q.cursor === undefined ? undefined : decodeListCursor(q.cursor);
+      if (q.cursor !== undefined && after === undefined) {
+        problems.push({ field: 'querystring.cursor', message: `is not a cursor this API issued; got ${JSON.stringify(q.cursor.length > 40 ? `${q.cursor.slice(0, 37)}...` : q.cursor)}; pass nextCursor from the previous page unchanged, or leave cursor out to start at the first page` });
+      }
+      if (q.daysPastDueMin !== undefined && q.daysPastDueMax !== undefined && q.daysPastDueMin > q.daysPastDueMax) {
+        problems.push({ field: 'querystring.daysPastDueMin', message: `is ${q.daysPastDueMin}, more than daysPastDueMax ${q.daysPastDueMax}, so nothing could match; swap them` });
+      }
+      if (problems.length > 0) throw badRequest(problems.map((p) => `${p.field} ${p.message}`).join('; '), problems);
+      return listMirroredInvoices(
+        app.deps.database.db,
+        {
+          status: q.status,
+          debtorId: q.debtorId,
+          policyId: q.policyId,
+          segment: q.segment,
+          daysPastDueMin: q.daysPastDueMin,
+          daysPastDueMax: q.daysPastDueMax,
+          nextActionBefore: q.nextActionBefore === undefined ? undefined : new Date(q.nextActionBefore),
+          limit: q.limit ?? 50,
+          after,
+        },
+        app.deps.clock(),
+      );
     },
   );
 
   app.get(
     '/invoices/:externalId',
-    { config: { roles: readerRoles }, schema: { tags: ['invoices'], summary: 'Invoice state, from the workflow or (closed) the archive', params: InvoiceParams, response: withErrors({ 200: InvoiceViewSchema }) } },
+    {
+      config: { roles: readerRoles },
+      schema: {
+        tags: ['invoices'],
+        summary: 'Invoice state: from the PostgreSQL mirror, the running workflow, or (closed) the archive',
+        description:
+          'consistency=mirror (the default) answers an open invoice from the summary its workflow writes to PostgreSQL in the same workflow task that applies each change ' +
+          '(source "mirror", one database read): a read after a successful update call (payment, promise, dispute, pause…) sees that change; signals (Twilio delivery ' +
+          'callbacks, debtor contact events, call outcomes) are reflected within one workflow task of being sent. consistency=strong asks the running workflow itself ' +
+          '(source "workflow"). Either way a closed invoice, or one the mirror has no summary for yet, is answered from the workflow while it runs and from the ' +
+          'archive once it has closed (source "archive").',
+        params: InvoiceParams,
+        querystring: StateQuery,
+        response: withErrors({ 200: InvoiceViewSchema }),
+      },
+    },
     async (request) => {
-      const view = await workflows.state(request.params.externalId);
+      const view = await workflows.state(request.params.externalId, request.query.consistency ?? 'mirror');
       return { ...view, state: view.state as unknown as Record<string, unknown> };
     },
   );

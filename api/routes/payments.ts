@@ -154,7 +154,9 @@ export const paymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ApiProblem(400, 'invalid_request', 'body.creditMinor is required when outcome is credit', { errors: [{ field: 'body.creditMinor', message: 'is required when outcome is "credit": the amount credited in minor units' }] });
       }
       const current = await workflows.state(externalId);
-      if (current.source === 'workflow' && !current.state.disputes.some((d) => d.disputeId === disputeId)) {
+      // Disputes are opened by update, so the mirror already holds every dispute this invoice has; a closed
+      // invoice (archive) is left to the workflow's own 409.
+      if (current.source !== 'archive' && !current.state.disputes.some((d) => d.disputeId === disputeId)) {
         throw notFound('dispute', disputeId, `invoice ${externalId} has disputes ${current.state.disputes.map((d) => d.disputeId).join(', ') || '(none)'}`);
       }
       const actor = actorOf(request);

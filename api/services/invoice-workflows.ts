@@ -1,6 +1,7 @@
 /**
- * Talking to invoice workflows: updates with their failures mapped to HTTP answers, state and timeline from the
- * running workflow or, once it has closed, from the archive in PostgreSQL.
+ * Talking to invoice workflows: updates with their failures mapped to HTTP answers; state from the PostgreSQL
+ * mirror the workflow writes, from the running workflow, or, once it has closed, from the archive in PostgreSQL;
+ * timeline and history from the running workflow or the archive.
  */
 import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
@@ -9,16 +10,24 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { Database } from '../../db/client.js';
 import { workflowArchives } from '../../db/api-schema.js';
+import { invoices } from '../../db/schema.js';
 import { invoiceWorkflowId, stateQuery, timelineQuery, type InvoiceSummary, type TimelineEntry } from '../../workflows/invoice/messages.js';
 import { ApiProblem, conflict, notFound } from '../errors.js';
 
 type ArchiveRow = typeof workflowArchives.$inferSelect;
 
+/**
+ * How current a read of an open invoice must be. `mirror`: the summary the workflow wrote to PostgreSQL in the
+ * workflow task that applied its latest change (one database read; a read after a successful update call sees
+ * that update, a signal shows within one workflow task). `strong`: ask the running workflow itself.
+ */
+export type ReadConsistency = 'mirror' | 'strong';
+
 export interface InvoiceView {
   externalId: string;
   workflowId: string;
-  /** Where the answer came from: the live workflow, or the archive after it closed. */
-  source: 'workflow' | 'archive';
+  /** Where the answer came from: the mirror row, the live workflow, or the archive after it closed. */
+  source: 'mirror' | 'workflow' | 'archive';
   state: InvoiceSummary;
 }
 
@@ -54,14 +63,30 @@ export class InvoiceWorkflows {
     return row;
   }
 
-  async state(externalId: string): Promise<InvoiceView> {
-    const found = await this.locate(externalId);
+  async state(externalId: string, consistency: ReadConsistency = 'mirror'): Promise<InvoiceView> {
     const workflowId = invoiceWorkflowId(externalId);
+    if (consistency === 'mirror') {
+      const mirrored = await this.mirroredSummary(externalId);
+      if (mirrored) return { externalId, workflowId, source: 'mirror', state: mirrored };
+    }
+    const found = await this.locate(externalId);
     if ('description' in found && found.description.status.name === 'RUNNING') {
       return { externalId, workflowId, source: 'workflow', state: await this.handle(externalId).query(stateQuery) };
     }
     const archive = 'archive' in found ? found.archive : await this.archive(externalId, found.description);
     return { externalId, workflowId, source: 'archive', state: archive.finalState as unknown as InvoiceSummary };
+  }
+
+  /**
+   * The summary an open invoice's workflow last wrote, or undefined when the mirror cannot answer: no row yet (the
+   * first workflow task has not run), a row written by code that kept no summary, or a closed invoice, whose
+   * record is the archive (the workflow's result, archived on first read if the sweep has not reached it).
+   */
+  private async mirroredSummary(externalId: string): Promise<InvoiceSummary | undefined> {
+    const [row] = await this.db.select({ status: invoices.status, summary: invoices.summary }).from(invoices).where(eq(invoices.externalId, externalId));
+    if (!row || row.status !== 'open' || row.summary === null || typeof row.summary !== 'object') return undefined;
+    // Written by the workflow from the same value its state query returns.
+    return row.summary as InvoiceSummary;
   }
 
   async timeline(externalId: string): Promise<{ source: 'workflow' | 'archive'; timeline: TimelineEntry[] }> {
@@ -115,7 +140,9 @@ export class InvoiceWorkflows {
 
   /** 409 with the invoice's final state: it is closed and accepts no further messages. */
   private async closed(externalId: string): Promise<ApiProblem> {
-    const view = await this.state(externalId);
+    // Temporal has just said the invoice is closed: answer from Temporal or the archive, not a mirror row that may
+    // predate the close.
+    const view = await this.state(externalId, 'strong');
     return conflict('invoice_closed', `invoice ${externalId} is ${view.state.status}; it accepts no further changes`, { state: view.state });
   }
 

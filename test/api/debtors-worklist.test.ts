@@ -2,7 +2,7 @@
  * Debtors, contact events (signalled to open invoices), the contact log and the pre-dial check, the Twilio
  * status callback and the worklist, against the real workflow and PostgreSQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import twilio from 'twilio';
@@ -59,10 +59,16 @@ describe('debtors', () => {
     expect(optOut.json().signalled).toEqual([first.id, second.id].sort());
     const cease = await post(`/v1/debtors/${first.debtorId}/events`, { type: 'cease', receivedVia: 'mail', written: true }, 'compliance');
     expect(cease.json().signalled).toHaveLength(2);
+    // Signals reach the mirror within one workflow task of being sent (no answer to wait for, unlike an update).
     for (const id of [first.id, second.id]) {
-      const state = (await get(`/v1/invoices/${id}`)).json().state;
-      expect(state.contact.optOuts).toEqual(['sms']);
-      expect(state.contact.ceased).toMatchObject({ source: expect.stringContaining('cease via mail') });
+      await vi.waitFor(
+        async () => {
+          const state = (await get(`/v1/invoices/${id}`)).json().state;
+          expect(state.contact.optOuts).toEqual(['sms']);
+          expect(state.contact.ceased).toMatchObject({ source: expect.stringContaining('cease via mail') });
+        },
+        { timeout: 10_000, interval: 100 },
+      );
     }
     const future = await post(`/v1/debtors/${first.debtorId}/events`, { type: 'cease', at: '2999-01-01T00:00:00Z' });
     expect(future.statusCode).toBe(400);

@@ -22,6 +22,8 @@ export const publicBaseUrl = 'https://dunmore.test.example';
 
 export interface ApiTestEnv {
   app: DunmoreApp;
+  /** What `app` was built from: build another app on them to pin its clock. */
+  deps: AppDeps;
   env: TestWorkflowEnvironment;
   database: Awaited<ReturnType<typeof createTestDatabase>>;
   channels?: TestChannels;
@@ -58,6 +60,7 @@ export async function startApiTestEnv(options: { worker?: boolean } = {}): Promi
   }
   return {
     app,
+    deps,
     env,
     database,
     ...(channels ? { channels } : {}),

@@ -1,8 +1,9 @@
 /**
  * Invoices through the API against a real dev server, PostgreSQL and invoice worker: create (idempotent),
- * state, timeline, payments, promises, disputes, pause/resume, closing, and the errors callers rely on.
+ * state (from the mirror the workflow writes, or strongly from the workflow), the list, timeline, payments,
+ * promises, disputes, pause/resume, closing, and the errors callers rely on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditEvents, payments, workflowArchives } from '../../db/api-schema.js';
 import { invoiceBody, startApiTestEnv, type ApiTestEnv } from './harness.js';
@@ -65,15 +66,50 @@ describe('creating invoices', () => {
   });
 });
 
+describe('listing what the workflows mirrored', () => {
+  it('lists a new invoice from the mirror its workflow wrote, with its run, next action and days past due', async () => {
+    const body = invoiceBody();
+    const created = await post('/v1/invoices', body);
+    expect(created.statusCode).toBe(201);
+    const debtorId = (body.debtor as { id: string }).id;
+    const item = await vi.waitFor(
+      async () => {
+        const res = await get(`/v1/invoices?debtorId=${debtorId}`, 'collector');
+        expect(res.statusCode).toBe(200);
+        const [first] = res.json().items;
+        expect(first).toBeDefined();
+        return first;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(item).toMatchObject({
+      externalId: body.externalId,
+      workflowId: `invoice-${body.externalId}`,
+      runId: created.json().runId,
+      workflowStatus: 'RUNNING',
+      invoiceStatus: 'open',
+      debtorId,
+      policyId: 'b2b-net30-standard',
+      segment: 'midmarket',
+      // Due in 60 days.
+      daysPastDue: 0,
+      closedAt: null,
+    });
+    expect(Date.parse(item.nextActionAt)).toBeGreaterThan(Date.now());
+  });
+});
+
 describe('an invoice’s life through the API', () => {
   it('serves state and timeline, takes promise, dispute, pause, resume and payments, then refuses changes with 409 and the final state', async () => {
     const body = invoiceBody();
     const id = body.externalId as string;
     expect((await post('/v1/invoices', body)).statusCode).toBe(201);
 
-    const state = await get(`/v1/invoices/${id}`, 'collector');
+    // strong asks the running workflow; the default answers from the mirror once the first workflow task wrote it.
+    const state = await get(`/v1/invoices/${id}?consistency=strong`, 'collector');
     expect(state.statusCode).toBe(200);
     expect(state.json()).toMatchObject({ source: 'workflow', state: { invoiceId: id, status: 'open', balanceMinor: 250_000, currency: 'USD' } });
+    await vi.waitFor(async () => expect((await get(`/v1/invoices/${id}`, 'collector')).json()).toMatchObject({ source: 'mirror', state: { invoiceId: id, status: 'open', balanceMinor: 250_000 } }), { timeout: 10_000, interval: 100 });
 
     const timeline = await get(`/v1/invoices/${id}/timeline`, 'compliance');
     expect(timeline.json().timeline[0]).toMatchObject({ kind: 'policy', rule: 'policy.pinned' });
@@ -82,6 +118,10 @@ describe('an invoice’s life through the API', () => {
     const promise = await post(`/v1/invoices/${id}/promises`, { promiseId: 'P1', payBy, amountMinor: 250_000 }, 'collector');
     expect(promise.statusCode).toBe(200);
     expect(promise.json().state.promise).toMatchObject({ promiseId: 'P1', payBy });
+    // The mirror is written in the workflow task that applied the update: the very next read sees it.
+    const afterPromise = (await get(`/v1/invoices/${id}`, 'collector')).json();
+    expect(afterPromise).toMatchObject({ source: 'mirror', state: { promise: { promiseId: 'P1', payBy } } });
+    expect(afterPromise.state).toEqual((await get(`/v1/invoices/${id}?consistency=strong`, 'collector')).json().state);
 
     const dispute = await post(`/v1/invoices/${id}/disputes`, { disputeId: 'D1', reason: 'goods damaged' }, 'collector');
     expect(dispute.statusCode).toBe(200);
@@ -102,6 +142,7 @@ describe('an invoice’s life through the API', () => {
     const partial = await post(`/v1/invoices/${id}/payments`, { reference: 'PAY-1', currency: 'USD', amountMinor: 100_000 }, 'integrator');
     expect(partial.statusCode).toBe(201);
     expect(partial.json().state.balanceMinor).toBe(150_000);
+    expect((await get(`/v1/invoices/${id}`, 'collector')).json()).toMatchObject({ source: 'mirror', state: { balanceMinor: 150_000 } });
     const replay = await post(`/v1/invoices/${id}/payments`, { reference: 'PAY-1', currency: 'USD', amountMinor: 100_000 }, 'integrator');
     expect(replay.statusCode).toBe(200);
     expect(replay.json()).toMatchObject({ replayed: true, state: { balanceMinor: 150_000 } });
