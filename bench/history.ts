@@ -3,9 +3,13 @@
  * policy (b2b-net30-standard v3, rendered by the production renderer), on the time-skipping server.
  *
  * The life: an invoice due in ~3 weeks runs heads-up (email), due-today (email), overdue-7 (SMS), call (call
- * task), waits for approval of the final notice, is approved, sends it, and is then paid in full. Lifecycle =
- * every event in that closed history. Per step = lifecycle / steps carried out; it carries the fixed costs
- * (start, the approval, the payment, completion) on purpose, since an invoice pays them once per life.
+ * task), waits for approval of the final notice, is approved, sends it, and is then paid in full.
+ *
+ * Lifecycle = every event in that closed history. Per step = the events the dunning steps add, divided by the
+ * steps carried out: the lifecycle without the invoice's opening turn (started, its first workflow task and that
+ * task's commands) and its closing turn (the workflow task that takes the payment through completion), which
+ * every invoice pays once however many steps its policy has. The approval of the final notice stays in the
+ * steps' share. `details.history.lifecycleOverSteps` keeps the cruder ratio (lifecycle / steps) as well.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +35,10 @@ import { waitUntil, withTimeout } from './stats.js';
 export interface HistoryResult {
   historyEventsPerLifecycle: number;
   historyEventsPerStep: number;
+  /** Lifecycle / steps: the per-step figure with the invoice's fixed opening and closing costs spread over it. */
+  lifecycleOverSteps: number;
+  openingTurnEvents: number;
+  closingTurnEvents: number;
   steps: string[];
   byType: Record<string, number>;
   /** Activities scheduled, by name, and the timeline's entries by kind: where the events come from. */
@@ -101,19 +109,42 @@ export async function measureHistory(options: { stack: Stack; invoiceBundle: Wor
     const byType: Record<string, number> = {};
     const activities: Record<string, number> = {};
     const kinds: Record<string, number> = {};
-    if (process.env.BENCH_HISTORY_DUMP) {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(process.env.BENCH_HISTORY_DUMP, historyToJSON(await handle.fetchHistory()));
-    }
     for (const e of events) {
       tally(byType, String(e.eventType ?? 'unknown').replace(/^EVENT_TYPE_/, ''));
       const activity = e.activityTaskScheduledEventAttributes?.activityType?.name;
       if (activity) tally(activities, activity);
     }
     for (const entry of timeline) tally(kinds, entry.kind);
-    return { historyEventsPerLifecycle: events.length, historyEventsPerStep: events.length / steps.length, steps, byType, activities, timeline: kinds, policy: `${policy.id}@${policy.version}` };
+    const { opening, closing } = openingAndClosingTurns(events.map((e) => String(e.eventType ?? '').replace(/^EVENT_TYPE_/, '')));
+    return {
+      historyEventsPerLifecycle: events.length,
+      historyEventsPerStep: (events.length - opening - closing) / steps.length,
+      lifecycleOverSteps: events.length / steps.length,
+      openingTurnEvents: opening,
+      closingTurnEvents: closing,
+      steps,
+      byType,
+      activities,
+      timeline: kinds,
+      policy: `${policy.id}@${policy.version}`,
+    };
   } finally {
     await workerDb.close();
     await env.teardown();
   }
+}
+
+/** Events that are commands of the workflow task just completed (written after WORKFLOW_TASK_COMPLETED). */
+const commandEvents = new Set(['MARKER_RECORDED', 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES', 'TIMER_STARTED', 'TIMER_CANCELED', 'ACTIVITY_TASK_SCHEDULED', 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'WORKFLOW_EXECUTION_UPDATE_COMPLETED', 'WORKFLOW_EXECUTION_COMPLETED']);
+
+/**
+ * The opening turn: from the start through the first workflow task's commands. The closing turn: the last
+ * workflow task (scheduled, started, completed) and everything after it, i.e. the task that completes the run.
+ */
+export function openingAndClosingTurns(types: string[]): { opening: number; closing: number } {
+  const firstCompleted = types.indexOf('WORKFLOW_TASK_COMPLETED');
+  let opening = firstCompleted + 1;
+  while (opening < types.length && commandEvents.has(types[opening]!)) opening++;
+  const closing = types.length - types.lastIndexOf('WORKFLOW_TASK_SCHEDULED');
+  return { opening, closing };
 }

@@ -20,6 +20,7 @@ import type { Stack } from '../test/harness/stack.js';
 import { createInvoiceWorker } from '../worker/create-worker.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate } from '../workflows/invoice/messages.js';
+import { invoiceIndex } from '../workflows/search-attributes.js';
 import { runPool, withTimeout } from './stats.js';
 import { bareWorkflow } from './workflows/bare.js';
 import { Worker } from '@temporalio/worker';
@@ -107,10 +108,13 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
 
   const life = async (id: string): Promise<void> => {
     const sent = senders.accepted(id);
+    const input = invoiceInput({ id, zone, dueInDays: 0, policy: policies[channelOf(id)] });
     const handle = await client.workflow.start(invoiceWorkflow, {
       taskQueue: invoiceQueue,
       workflowId: invoiceWorkflowId(id),
-      args: [invoiceInput({ id, zone, dueInDays: 0, policy: policies[channelOf(id)] })],
+      // As the API starts invoices: the search attributes come with the start, not from an upsert.
+      typedSearchAttributes: invoiceIndex({ status: 'open', debtorId: input.invoice.debtor.id, policyId: input.policy.compiled.id, segment: input.invoice.debtor.segment }),
+      args: [input],
     });
     await withTimeout(sent, 120_000, `the message of ${id}`);
     await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: `PAY-${id}`, amountMinor: 99_00 }] });

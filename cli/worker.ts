@@ -33,7 +33,7 @@ export interface RunningWorker {
   webhooks: WebhookDispatcher;
   database: DatabaseHandle;
   connection: NativeConnection;
-  /** Closes the client connection the activities use. */
+  /** Closes the Temporal client connection and the SMTP pool the activities use. */
   close(): Promise<void>;
 }
 
@@ -57,6 +57,7 @@ export async function buildWorker(
     ...(config.TWILIO_API_BASE_URL ? { apiBaseUrl: config.TWILIO_API_BASE_URL } : {}),
     ...(config.PUBLIC_BASE_URL ? { statusCallbackUrl: new URL('/v1/webhooks/twilio/status', config.PUBLIC_BASE_URL).href } : {}),
   };
+  const smtp = createSmtpTransport({ url: config.SMTP_URL, from: config.SMTP_FROM });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   // A client for the archive activity, which reads closed invoices' histories and results.
   const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -69,7 +70,7 @@ export async function buildWorker(
     activities: createActivities({
       db: database.db,
       render: catalogRenderer(new PolicyCatalog({ policiesRoot, templatesRoot }), templatesRoot),
-      email: smtpEmailSender(createSmtpTransport({ url: config.SMTP_URL, from: config.SMTP_FROM }), config.SMTP_FROM),
+      email: smtpEmailSender(smtp, config.SMTP_FROM),
       sms: twilioSmsSender(createTwilioClient(twilio), twilio),
       temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
     }),
@@ -80,7 +81,16 @@ export async function buildWorker(
     },
   });
   const webhooks = new WebhookDispatcher({ database, ...(options.onWebhookFailure ? { onFailure: options.onWebhookFailure } : {}) });
-  return { worker, webhooks, database, connection, close: () => clientConnection.close() };
+  return {
+    worker,
+    webhooks,
+    database,
+    connection,
+    close: async () => {
+      smtp.close(); // the pooled SMTP connections
+      await clientConnection.close();
+    },
+  };
 }
 
 export function registerWorkerCommand(program: Command): void {

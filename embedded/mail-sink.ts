@@ -25,13 +25,22 @@ export interface MailSink {
   messages(): CapturedMail[];
   /** Resolves with the first captured mail (already received or arriving later) that matches. */
   waitFor(predicate: (mail: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
-  /** Answer new sessions with 421 (service not available) until called with false. */
+  /**
+   * Answer new sessions, and new messages on sessions already open (senders pool their connections), with 421
+   * (service not available) until called with false.
+   */
   refuseSessions(refuse: boolean): void;
   /** Delay the reply to DATA, so a sender can be killed after transmitting but before the 250 OK. */
   holdDataReply(ms: number): void;
   /** Resolves when a message's DATA has been received and its reply is being held. */
   dataReceived(): Promise<void>;
   close(): Promise<void>;
+}
+
+function serviceUnavailable(): Error {
+  const error = new Error('Service not available, try again later') as Error & { responseCode: number };
+  error.responseCode = 421;
+  return error;
 }
 
 export async function startMailSink(options: { port?: number; host?: string } = {}): Promise<MailSink> {
@@ -47,12 +56,11 @@ export async function startMailSink(options: { port?: number; host?: string } = 
     logger: false,
     banner: 'Dunmore mail sink',
     onConnect(_session, callback) {
-      if (refusing) {
-        const error = new Error('Service not available, try again later') as Error & { responseCode: number };
-        error.responseCode = 421;
-        callback(error);
-        return;
-      }
+      if (refusing) return callback(serviceUnavailable());
+      callback();
+    },
+    onMailFrom(_address, _session, callback) {
+      if (refusing) return callback(serviceUnavailable());
       callback();
     },
     onData(stream, session, callback) {

@@ -50,6 +50,10 @@ function installExitHook(): void {
   exitHook((done) => {
     void shutDown().finally(done);
   });
+  // async-exit-hook turns `beforeExit` (the event loop ran dry) into exit code 0, discarding a code set before,
+  // e.g. vitest's 1 for failed tests, which CI must see. On that path: stop the children, keep the code.
+  exitHook.unhookEvent('beforeExit');
+  process.once('beforeExit', () => void shutDown().finally(() => process.exit()));
 }
 
 /**

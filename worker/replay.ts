@@ -21,11 +21,16 @@ export function historyFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-export async function replayHistories(files: string[], workflowsPath: string = defaultWorkflowsPath): Promise<ReplayOutcome[]> {
+export async function replayHistories(
+  files: string[],
+  workflowsPath: string = defaultWorkflowsPath,
+  /** Tests only: bundle the workflows differently (e.g. with a patch forced off, to prove it is needed). */
+  bundling: Pick<ReplayWorkerOptions, 'bundlerOptions'> = { bundlerOptions },
+): Promise<ReplayOutcome[]> {
   if (files.length === 0) return [];
   const options: ReplayWorkerOptions = {
     workflowsPath,
-    bundlerOptions,
+    ...bundling,
     replayName: 'dunmore-replay',
     // The live decision feed is not called during replay; registering it keeps the worker from warning.
     sinks: { decisions: { record: { fn: () => {}, callDuringReplay: false } } },

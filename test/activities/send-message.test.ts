@@ -7,7 +7,9 @@ import { eq } from 'drizzle-orm';
 import { debtors, messages } from '../../db/schema.js';
 import { recordInvoiceActivity } from '../../activities/invoice-mirror.js';
 import { sendMessageActivity } from '../../activities/send-message.js';
-import type { SendMessageInput } from '../../activities/contracts.js';
+import { acceptedNotRecorded, type ProviderAcceptance, type SendMessageInput } from '../../activities/contracts.js';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { MessageRenderer } from '../../activities/ports.js';
 import type { InvoiceState } from '../../dunning/invoice-state.js';
 import { createTestDatabase } from '../harness/database.js';
@@ -112,6 +114,24 @@ describe('sendMessage activity', () => {
     expect(retried).toMatchObject({ outcome: 'sent', providerMessageId: sent.outcome === 'sent' ? sent.providerMessageId : '' });
     expect(channels.twilio.messages().filter((m) => m.to === '+14155550142')).toHaveLength(1);
     expect(channels.twilio.violations()).toEqual([]);
+  });
+
+  it('a local attempt whose outbox update fails hands its acceptance over; the durable attempt records it without resending', async () => {
+    await openInvoice('INV-106', 'D-106');
+    const deps = { db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') };
+    // PostgreSQL fails right after the SMTP server accepted the message: only the "mark sent" update fails.
+    const failingUpdates = new Proxy(database.db, {
+      get: (target, property, receiver) => (property === 'update' ? () => { throw new Error('connection terminated'); } : Reflect.get(target, property, receiver)),
+    });
+    const email = input({ invoiceExternalId: 'INV-106', debtorId: 'D-106', idempotencyKey: 'k-106' });
+    const local = new MockActivityEnvironment({ isLocal: true });
+    const failure = await local.run(sendMessageActivity({ ...deps, db: failingUpdates }), email).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: acceptedNotRecorded, details: [{ idempotencyKey: 'k-106', providerMessageId: expect.stringMatching(/^<.+>$/) }] });
+    const acceptedBefore = (failure as ApplicationFailure).details?.[0] as ProviderAcceptance;
+    const durable = await sendMessageActivity(deps)({ ...email, acceptedBefore });
+    expect(durable).toMatchObject({ outcome: 'sent', providerMessageId: acceptedBefore.providerMessageId });
+    expect(channels.mail.messages().filter((m) => m.subject === 'Invoice INV-106')).toHaveLength(1);
   });
 
   it('reports an address the provider refuses for good, so the workflow can use the fallback channel', async () => {

@@ -20,6 +20,31 @@ describe('replay harness', () => {
     expect(outcomes.filter((o) => o.error)).toEqual([]);
   });
 
+  /** The invoice workflows bundled with one patched() call replaced by a constant. */
+  const withPatchForced = (patch: string, value: boolean): Parameters<typeof replayHistories>[2] => ({
+    bundlerOptions: {
+      webpackConfigHook: (config) => {
+        const hooked = bundlerOptions.webpackConfigHook!(config);
+        hooked.module?.rules?.push({
+          test: /invoice-workflow\.ts$/,
+          use: [{ loader: fixture('replace-source-loader.cjs'), options: { from: `patched('${patch}')`, to: String(value) } }],
+        });
+        return hooked;
+      },
+    },
+  });
+
+  it('needs the lean-history patch: without it the lean histories no longer replay, with it forced on the older ones fail', async () => {
+    const files = historyFiles(committedHistories);
+    const lean = files.filter((f) => path.basename(f).startsWith('lean-'));
+    const older = files.filter((f) => !path.basename(f).startsWith('lean-'));
+    expect(lean.length).toBeGreaterThan(0);
+    const withoutPatch = await replayHistories(lean, undefined, withPatchForced('lean-history', false));
+    expect(withoutPatch.map((o) => o.error ?? 'replayed')).toEqual(lean.map(() => expect.stringMatching(/nondetermin/i)));
+    const forcedOn = await replayHistories(older, undefined, withPatchForced('lean-history', true));
+    expect(forcedOn.map((o) => o.error ?? 'replayed')).toEqual(older.map(() => expect.stringMatching(/nondetermin/i)));
+  });
+
   describe('on a freshly exported history', () => {
     let env: TestWorkflowEnvironment;
     let historyFile: string;

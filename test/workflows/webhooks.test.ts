@@ -102,7 +102,7 @@ describe('outbound webhooks', () => {
         await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'WIRE-9', amountMinor: 77_000 }] });
         await handle.result();
         if (process.env.RECORD_HISTORIES) {
-          writeFileSync(fileURLToPath(new URL('../histories/invoice-lean-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
+          writeFileSync(fileURLToPath(new URL('../histories/lean-invoice-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
         }
       });
       await waitFor(async () => received.length >= 3);

@@ -18,6 +18,7 @@ import {
   proxyLocalActivities,
   proxySinks,
   setHandler,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -389,9 +390,11 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     try {
       return await sendMessageFirstAttempt({ ...request, requestedAt: nowIso() });
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      const cause = error.cause;
-      if (cause instanceof ApplicationFailure && cause.nonRetryable) throw error; // permanent: the caller records it
+      // A local activity's failure arrives as itself (ApplicationFailure, TimeoutFailure), not wrapped in an
+      // ActivityFailure. Any failure, permanent ones included, goes to the durable activity: it retries what is
+      // transient, and what is permanent fails there as an ActivityFailure, which the caller records.
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      if (!(cause instanceof TemporalFailure)) throw error;
       const acceptedBefore = cause instanceof ApplicationFailure && cause.type === acceptedNotRecorded ? (cause.details?.[0] as ProviderAcceptance | undefined) : undefined;
       return sendMessage({ ...request, requestedAt: nowIso(), ...(acceptedBefore ? { acceptedBefore } : {}) });
     }
@@ -586,7 +589,17 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       if (!run.openTasks.some((t) => t.kind === 'approval' && t.stepId === plan.stepId)) {
         await escalate(plan.stepId, 'approvals', `step ${plan.stepId} requires approval before it runs`, 'approval');
       }
-      await condition(() => approvals[plan.stepId] !== undefined || run.status !== 'open');
+      if (!lean) {
+        await condition(() => approvals[plan.stepId] !== undefined || run.status !== 'open');
+        return;
+      }
+      // The wait may be long: the mirror and the outbox learn of the approval task (and of anything that happens
+      // meanwhile) now, not when the approver acts.
+      while (approvals[plan.stepId] === undefined && run.status === 'open') {
+        await publish();
+        const seen = version;
+        await condition(() => version !== seen);
+      }
       return;
     }
     switch (plan.channel) {
@@ -632,15 +645,17 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       continue;
     }
     nextAction = planNextAction(run.state, policy(), nowIso());
-    await publish();
+    const notBefore = nextAction.kind === 'action' ? run.notBefore[nextAction.stepId] : undefined;
+    const dueAt = nextAction.kind === 'none' ? Infinity : Math.max(Date.parse(nextAction.at), notBefore ? Date.parse(notBefore) : 0);
+    // Lean runs publish before they wait, not before acting: the action's own outcome is published next turn.
+    const actsNow = dueAt <= Date.now() && !(fallbackAt !== undefined && fallbackAt < dueAt);
+    if (!lean || !actsNow) await publish();
     const seen = version;
     if (nextAction.kind === 'none') {
       if (fallbackAt === undefined) await condition(() => version !== seen);
       else await condition(() => version !== seen, fallbackAt - Date.now());
       continue;
     }
-    const notBefore = nextAction.kind === 'action' ? run.notBefore[nextAction.stepId] : undefined;
-    const dueAt = Math.max(Date.parse(nextAction.at), notBefore ? Date.parse(notBefore) : 0);
     if (fallbackAt !== undefined && fallbackAt < dueAt) {
       await condition(() => version !== seen, fallbackAt - Date.now());
       continue; // an owed fallback goes first
