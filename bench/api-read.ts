@@ -1,7 +1,9 @@
 /**
- * `apiReadP99Ms`: p99 latency of GET /v1/invoices/:externalId (the invoice-state route: a workflow query
- * through Temporal) under concurrent load from autocannon, against the real API app (api/app.ts `buildApp`)
- * listening on 127.0.0.1, with a real API key checked against PostgreSQL on every request.
+ * `apiReadP99Ms`: p99 latency of GET /v1/invoices/:externalId (the invoice-state route, as clients call it: the
+ * summary each workflow writes to the PostgreSQL mirror) under concurrent load from autocannon, against the real
+ * API app (api/app.ts `buildApp`) listening on 127.0.0.1, with a real API key checked against PostgreSQL on every
+ * request. `details.apiRead.strong` measures the same route with `?consistency=strong` (a workflow query through
+ * Temporal and the worker) for comparison.
  *
  * 50 sleeping invoices, cached on an in-process worker; 10 connections for `seconds`, each request for a
  * random one of them. Load generator, API and worker share this process and the machine's two cores with
@@ -36,6 +38,8 @@ export interface ApiReadResult {
   seconds: number;
   errors: number;
   non2xx: number;
+  /** The same route with `?consistency=strong`: a workflow query per request. */
+  strong: { p50: number; p99: number; requestsPerSec: number; errors: number; non2xx: number };
 }
 
 export async function measureApiRead(options: { stack: Stack; client: Client; connection: NativeConnection; invoiceBundle: WorkflowBundle; seconds: number; tag: string }): Promise<ApiReadResult | { notMeasured: string }> {
@@ -84,12 +88,17 @@ export async function measureApiRead(options: { stack: Stack; client: Client; co
       // Every route answers before the timed run: a 4xx here means the benchmark is wrong, not slow.
       const probe = await fetch(`${url}/v1/invoices/${ids[0]}`, { headers });
       if (probe.status !== 200) throw new Error(`GET /v1/invoices/:externalId answered ${probe.status}: ${await probe.text()}`);
-      let n = 0;
-      const nextPath = (): string => `/v1/invoices/${ids[n++ % ids.length]}`;
+      const source = ((await probe.json()) as { source?: string }).source;
+      if (source !== 'mirror') throw new Error(`GET /v1/invoices/:externalId answered from ${source}, not from the mirror`);
       const connections = 10;
-      const request = { method: 'GET', headers, setupRequest: (r: AutocannonRequest) => ({ ...r, path: nextPath() }) };
-      await autocannon({ url, connections, duration: 1, requests: [request] }); // warm-up
-      const result = await autocannon({ url, connections, duration: options.seconds, requests: [request], timeout: 10 });
+      const load = async (query: string) => {
+        let n = 0;
+        const request = { method: 'GET', headers, setupRequest: (r: AutocannonRequest) => ({ ...r, path: `/v1/invoices/${ids[n++ % ids.length]}${query}` }) };
+        await autocannon({ url, connections, duration: 1, requests: [request] }); // warm-up
+        return autocannon({ url, connections, duration: options.seconds, requests: [request], timeout: 10 });
+      };
+      const result = await load('');
+      const strong = await load('?consistency=strong');
       await runPool(ids.length, 10, async (i) => void (await client.workflow.getHandle(invoiceWorkflowId(ids[i]!)).terminate('benchmark done')));
       return {
         p50: result.latency.p50,
@@ -101,6 +110,7 @@ export async function measureApiRead(options: { stack: Stack; client: Client; co
         seconds: options.seconds,
         errors: result.errors + result.timeouts,
         non2xx: result.non2xx,
+        strong: { p50: strong.latency.p50, p99: strong.latency.p99, requestsPerSec: strong.requests.average, errors: strong.errors + strong.timeouts, non2xx: strong.non2xx },
       };
     });
   } finally {

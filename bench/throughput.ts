@@ -21,6 +21,7 @@ import { createInvoiceWorker } from '../worker/create-worker.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate } from '../workflows/invoice/messages.js';
 import { invoiceIndex } from '../workflows/search-attributes.js';
+import { cpuMsPer, cpuSnapshot } from './cpu.js';
 import { runPool, withTimeout } from './stats.js';
 import { bareWorkflow } from './workflows/bare.js';
 import { Worker } from '@temporalio/worker';
@@ -42,6 +43,8 @@ export interface RateDetail {
   concurrency: number;
   elapsedMs: number;
   perSec: number;
+  /** CPU milliseconds per life in this process, the Temporal server and PostgreSQL (Linux; absent elsewhere). */
+  cpuMsPerLife?: ReturnType<typeof cpuMsPer>;
 }
 
 export interface ThroughputResult {
@@ -122,11 +125,12 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     if (summary.status !== 'paid') throw new Error(`invoice ${id} ended ${summary.status}, not paid`);
   };
 
-  let invoiceRate: { elapsedMs: number; perSec: number } | undefined;
+  let invoiceRate: Omit<RateDetail, 'count' | 'concurrency'> | undefined;
   try {
     await invoiceWorker.runUntil(async () => {
       await runPool(warmInvoices, options.concurrency, (i) => life(ids[i]!));
-      invoiceRate = await runPool(options.invoices, options.concurrency, (i) => life(ids[warmInvoices + i]!));
+      const before = cpuSnapshot(stack.pidDir);
+      invoiceRate = { ...(await runPool(options.invoices, options.concurrency, (i) => life(ids[warmInvoices + i]!))), cpuMsPerLife: cpuMsPer(before, cpuSnapshot(stack.pidDir), options.invoices) };
     });
   } finally {
     await workerDb.close();
@@ -147,11 +151,12 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const bareQueue = `${options.tag}-bare`;
   const bareWorker = await Worker.create({ connection: options.connection, namespace: stack.namespace, taskQueue: bareQueue, workflowBundle: options.bareBundle });
   const warmBare = Math.min(50, options.bare);
-  let bareRate: { elapsedMs: number; perSec: number } | undefined;
+  let bareRate: Omit<RateDetail, 'count' | 'concurrency'> | undefined;
   await bareWorker.runUntil(async () => {
     const one = (i: number): Promise<void> => withTimeout(client.workflow.execute(bareWorkflow, { taskQueue: bareQueue, workflowId: `${options.tag}-bare-${i}` }), 60_000, `bare workflow ${i}`);
     await runPool(warmBare, options.concurrency, (i) => one(i));
-    bareRate = await runPool(options.bare, options.concurrency, (i) => one(warmBare + i));
+    const before = cpuSnapshot(stack.pidDir);
+    bareRate = { ...(await runPool(options.bare, options.concurrency, (i) => one(warmBare + i))), cpuMsPerLife: cpuMsPer(before, cpuSnapshot(stack.pidDir), options.bare) };
   });
 
   const invoice = { count: options.invoices, concurrency: options.concurrency, ...invoiceRate! };

@@ -35,6 +35,8 @@ export interface StackOptions {
 
 export interface Stack {
   dir: string;
+  /** Where the Temporal and PostgreSQL pid files are (bench/cpu.ts reads them). */
+  pidDir: string;
   temporalAddress: string;
   namespace: string;
   databaseUrl: string;
@@ -74,7 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     temporal = await startTemporalDevServer({ pidDir, port: temporalPort, namespace, ...(temporalFile ? { dbFile: temporalFile } : {}) });
   };
   const startPostgres = async (): Promise<void> => {
-    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, persistent: true });
+    pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: pgPort, persistent: true, pidDir });
   };
   try {
     await Promise.all([startTemporal(), startPostgres()]);
@@ -91,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const temporalAddress = options.temporalAddress ?? `127.0.0.1:${temporalPort}`;
     return {
       dir,
+      pidDir,
       temporalAddress,
       namespace,
       databaseUrl,
