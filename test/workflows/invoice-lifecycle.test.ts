@@ -10,7 +10,7 @@ import { asc, eq } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
-import { debtors, escalations, messages } from '../../db/schema.js';
+import { debtors, escalations, invoices, messages } from '../../db/schema.js';
 import type { InvoiceFacts } from '../../dunning/invoice-state.js';
 import { registerSearchAttributes } from '../../embedded/search-attribute-registration.js';
 import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
@@ -331,6 +331,12 @@ describe('invoice workflow lives (time skipping)', () => {
     const handle = await env.client.workflow.start(invoiceWorkflow, { taskQueue: queue, workflowId: invoiceWorkflowId(id), args: [{ invoice: facts, policy: { compiled: policy, source: 'test' } }] });
     started.push(handle);
     await workerOn(queue).runUntil(async () => {
+      // 09:30 in New York: deferred, not yet sent. The mirror (what lists and worklists read) says when it will go.
+      await env.sleep(due.set({ hour: 9, minute: 30 }).toMillis() - (await env.currentTimeMs()));
+      const deferredTo = (await handle.query(timelineQuery)).find((e) => e.kind === 'deferred')?.compliance?.until;
+      expect(deferredTo).toBeDefined();
+      const [mirror] = await database.db.select().from(invoices).where(eq(invoices.externalId, id));
+      expect(mirror?.nextActionAt?.toISOString()).toBe(new Date(deferredTo!).toISOString());
       await env.sleep(due.plus({ days: 1 }).toMillis() - (await env.currentTimeMs()));
       const timeline = await handle.query(timelineQuery);
       const deferred = timeline.find((e) => e.kind === 'deferred');

@@ -333,8 +333,14 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       status: run.status,
       policyId: policy().id,
       policyVersion: policy().version,
-      nextActionAt: nextAction && nextAction.kind !== 'none' && run.status === 'open' ? nextAction.at : null,
+      nextActionAt: nextActionInstant(),
     };
+  };
+  /** When the next action will really happen: a deferral (Reg F, the debtor's budget) moves it later. */
+  const nextActionInstant = (): string | null => {
+    if (!nextAction || nextAction.kind === 'none' || run.status !== 'open') return null;
+    const deferredTo = nextAction.kind === 'action' ? run.notBefore[nextAction.stepId] : undefined;
+    return deferredTo && Date.parse(deferredTo) > Date.parse(nextAction.at) ? deferredTo : nextAction.at;
   };
 
   /**
