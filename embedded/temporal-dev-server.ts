@@ -28,6 +28,8 @@ export interface DevServerOptions {
   binary?: ResolvedBinary;
   onOutput?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Extra dynamic config, e.g. `{ 'limit.historyCount.suggestContinueAsNew': 2 }` for a test of continue-as-new. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 export interface RunningDevServer {
@@ -47,6 +49,10 @@ const typeNames: Record<string, string> = {
   DATETIME: 'Datetime',
   KEYWORD_LIST: 'KeywordList',
 };
+
+function dynamicConfigFlags(config: DevServerOptions['dynamicConfig']): string[] {
+  return Object.entries(config ?? {}).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${JSON.stringify(value)}`]);
+}
 
 function searchAttributeFlags(keys: readonly SearchAttributeKey[]): string[] {
   return keys.flatMap((key) => ['--search-attribute', `${key.name}=${typeNames[key.type] ?? key.type}`]);
@@ -93,6 +99,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
         ...(options.dbFile ? { dbFilename: options.dbFile } : {}),
         ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
         searchAttributes: [...searchAttributes],
+        extraArgs: dynamicConfigFlags(options.dynamicConfig),
       },
     });
     return {
@@ -119,6 +126,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     // The same dynamic config the SDK passes to its own dev servers: Updates (promise-to-pay) need it.
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    ...dynamicConfigFlags(options.dynamicConfig),
   ];
   const child = await spawnManaged('temporal', binary.path, args, {
     pidDir: options.pidDir,
