@@ -62,8 +62,14 @@ export class WebhookDispatcher {
   async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
-    const listening = await this.options.database.sql.listen(webhookOutboxChannel, () => this.notify());
-    this.unlisten = () => listening.unlisten();
+    try {
+      const listening = await this.options.database.sql.listen(webhookOutboxChannel, () => this.notify());
+      this.unlisten = () => listening.unlisten();
+    } catch (error) {
+      // e.g. a transaction-mode connection pooler, which cannot LISTEN: deliveries still go out, found by the
+      // periodic check instead of at once.
+      this.options.onFailure?.({ deliveryId: '-', type: '-', attempts: 0, final: false, error: `LISTEN ${webhookOutboxChannel} failed, checking every ${this.options.idleCheckMs} ms instead: ${(error as Error).message}` });
+    }
     this.loop = this.run();
   }
 
