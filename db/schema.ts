@@ -57,6 +57,8 @@ export const invoices = pgTable(
   (t) => [
     index('invoices_debtor_idx').on(t.debtorId),
     index('invoices_status_next_action_idx').on(t.status, t.nextActionAt),
+    // The list's order (GET /v1/invoices): next action first, unscheduled last, then by id for the cursor.
+    index('invoices_next_action_order_idx').on(t.nextActionAt.asc().nullsLast(), t.externalId),
     check('invoices_amount_nonnegative', sql`${t.amountMinor} >= 0`),
     check('invoices_currency_iso4217', sql`${t.currency} ~ '^[A-Z]{3}$'`),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "invoices_next_action_order_idx" ON "invoices" USING btree ("next_action_at","external_id");
