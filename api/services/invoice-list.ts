@@ -137,10 +137,11 @@ export function pageOf(rows: readonly MirrorListRow[], limit: number): InvoiceLi
 
 /**
  * Whole days past due in the debtor's zone: the debtor's local date at `now` minus the due date, never negative.
- * An invoice due today is 0 days past due; at local midnight it becomes 1, whatever the server's zone.
+ * An invoice due today is 0 days past due; at local midnight it becomes 1, whatever the server's zone. A closed
+ * invoice stops counting the day it closed (the mirror's last write): how late it was paid, not how long ago.
  */
 const daysPastDueAt = (now: Date): SQL<number> =>
-  sql<number>`greatest(0, (${now.toISOString()}::timestamptz at time zone ${debtors.timeZone})::date - ${invoices.dueOn})::int`;
+  sql<number>`greatest(0, ((case when ${invoices.status} = 'open' then ${now.toISOString()}::timestamptz else ${invoices.updatedAt} end) at time zone ${debtors.timeZone})::date - ${invoices.dueOn})::int`;
 
 /** The microsecond-exact text of next_action_at, independent of the session's DateStyle and TimeZone. */
 const nextActionKey = sql<string | null>`to_char(${invoices.nextActionAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;

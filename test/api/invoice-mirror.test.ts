@@ -51,6 +51,8 @@ interface MirrorRow {
   nextActionAt?: Date | null;
   summary?: Record<string, unknown> | null;
   runId?: string | null;
+  /** For a closed invoice: when it closed (the mirror's last write). */
+  updatedAt?: Date;
 }
 
 async function mirror(row: MirrorRow): Promise<string> {
@@ -69,6 +71,7 @@ async function mirror(row: MirrorRow): Promise<string> {
     nextActionAt: row.nextActionAt ?? null,
     summary: row.summary ?? null,
     runId: row.runId ?? null,
+    ...(row.updatedAt ? { updatedAt: row.updatedAt } : {}),
   });
   return externalId;
 }
@@ -175,6 +178,19 @@ describe('invoice state from the mirror', () => {
 });
 
 describe('listing invoices from the mirror', () => {
+  it('counts a closed invoice\'s days past due up to the day it closed, not up to today', async () => {
+    const segment = uniqueName('closed').toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 40);
+    const ny = await debtor('America/New_York', segment);
+    // Due 100 days ago, paid 12 days after the due date (noon in New York, clear of any midnight).
+    const dueOn = localDate('America/New_York', -100);
+    const closedAt = DateTime.fromISO(dueOn, { zone: 'America/New_York' }).plus({ days: 12, hours: 12 }).toJSDate();
+    const paid = await mirror({ debtorId: ny, dueOn, status: 'paid', updatedAt: closedAt });
+    const open = await mirror({ debtorId: ny, dueOn });
+    const days = Object.fromEntries((await list(`segment=${segment}`)).items.map((i) => [i.externalId, i.daysPastDue]));
+    expect(days).toEqual({ [paid]: 12, [open]: expectedDaysPastDue(dueOn, 'America/New_York') });
+    expect(ids(await list(`segment=${segment}&daysPastDueMin=50`))).toEqual([open]);
+  });
+
   it('filters by status, debtor, policy, segment, days past due and next action, and maps each row', async () => {
     const segment = uniqueName('seg').toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 40);
     const other = `${segment.slice(0, 36)}-oth`;
