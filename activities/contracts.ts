@@ -51,7 +51,8 @@ export interface ProviderAcceptance {
 }
 
 /** The failure type a send attempt raises when the provider accepted but the outbox could not be updated. */
-export const acceptedNotRecorded = 'ProviderAcceptedNotRecorded';
+export const acceptedNotRecorded = 'ProviderAcceptedNotRecorded' as const;
+export type AcceptedNotRecorded = typeof acceptedNotRecorded;
 
 /** A compliance decision as the timeline keeps it: enough to explain it, without every finding. */
 export interface ComplianceDecisionRecord {
