@@ -22,7 +22,7 @@ import { measureHistory } from './history.js';
 import { measurePolicySimulation } from './policy-simulate.js';
 import { measureSignalToEffect } from './signal-latency.js';
 import { round } from './stats.js';
-import { measureThroughput } from './throughput.js';
+import { measureThroughput, type RateDetail } from './throughput.js';
 import { measureWorkerMemory } from './worker-memory.js';
 
 const { values: args } = parseArgs({
@@ -182,6 +182,14 @@ const widths = [0, 1, 2, 3].map((i) => Math.max(...[['metric', 'value', 'goal', 
 const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
 process.stdout.write(`\n${line(['metric', 'value', 'goal', ''])}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 for (const [key, reason] of Object.entries(notMeasured)) process.stdout.write(`  ${key}: not measured — ${reason}\n`);
+// Where a life's CPU goes, and what that allows on this machine when the run is CPU-bound.
+const throughputDetail = details.throughput as { invoice?: RateDetail; bareWorkflow?: RateDetail } | undefined;
+for (const [name, rate] of [['invoice life', throughputDetail?.invoice], ['bare workflow', throughputDetail?.bareWorkflow]] as const) {
+  const cpu = rate?.cpuMsPerLife;
+  if (!cpu) continue;
+  const ceiling = (machine.nproc * 1000) / cpu.total;
+  process.stdout.write(`  CPU per ${name}: ${cpu.total} ms (bench process ${cpu.benchProcess}, Temporal ${cpu.temporal}, PostgreSQL ${cpu.postgres}); ${machine.nproc} cores allow ≈ ${Math.round(ceiling)}/s\n`);
+}
 
 const rounded = Object.fromEntries(
   Object.entries(metrics).map(([k, v]) => [k, v === null ? null : typeof v === 'number' ? round(v, 2) : { p50: round(v.p50, 1), p99: round(v.p99, 1) }]),
