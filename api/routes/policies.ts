@@ -11,7 +11,7 @@ import { simulatePolicy } from '../../dunning/catalog/simulation.js';
 import type { InvoiceEvent } from '../../dunning/invoice-state.js';
 import { badRequest, notFound } from '../errors.js';
 import { oneOf, closed, Instant, JsonObject, LocalDate, SignedAmountMinor, withErrors } from '../schemas.js';
-import { semanticProblems } from '../services/invoice-create.js';
+import { invoiceFactsOf, semanticProblems } from '../services/invoice-create.js';
 import { CreateInvoiceBody, PolicyRef } from './invoice-schemas.js';
 
 const PolicyId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,63}$' });
@@ -128,16 +128,7 @@ export const policyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (!(error instanceof CatalogError)) throw error;
         throw badRequest(`body.policy ${request.body.policy} cannot be used`, [{ field: 'body.policy', message: error.diagnostics.map((d) => d.message).join('; ') }]);
       }
-      const facts = {
-        invoiceId: invoice.externalId,
-        number: invoice.number ?? invoice.externalId,
-        currency: invoice.currency,
-        amountMinor: invoice.amountMinor,
-        issueDate: invoice.issueDate,
-        dueDate: invoice.dueDate,
-        ...(invoice.paymentUrl ? { paymentUrl: invoice.paymentUrl } : {}),
-        debtor: { ...invoice.debtor, locale: invoice.debtor.locale ?? policy.defaultLocale },
-      };
+      const facts = invoiceFactsOf(invoice, policy.defaultLocale);
       const untilInstant = until ? (DateTime.fromISO(until, { zone: invoice.debtor.timeZone }).toUTC().toISO() ?? undefined) : undefined;
       const simulation = simulatePolicy({ policy, invoice: facts, events: (events ?? []) as unknown as InvoiceEvent[], templatesRoot: catalog.templatesRoot, ...(untilInstant ? { until: untilInstant } : {}) });
       return simulation as unknown as Record<string, unknown>;

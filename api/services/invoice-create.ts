@@ -58,6 +58,20 @@ export function semanticProblems(body: CreateInvoiceInput, prefix = 'body'): Fie
 }
 
 /** Dotted paths whose values differ between two JSON documents. */
+/** The invoice as the workflow (and a simulation) sees it, from a create body; `defaultLocale` when none is given. */
+export function invoiceFactsOf(body: Omit<CreateInvoiceInput, 'policy'>, defaultLocale: string): InvoiceFacts {
+  return {
+    invoiceId: body.externalId,
+    number: body.number ?? body.externalId,
+    currency: body.currency,
+    amountMinor: body.amountMinor,
+    issueDate: body.issueDate,
+    dueDate: body.dueDate,
+    ...(body.paymentUrl ? { paymentUrl: body.paymentUrl } : {}),
+    debtor: { ...body.debtor, locale: body.debtor.locale ?? defaultLocale },
+  };
+}
+
 export function differingFields(a: unknown, b: unknown, prefix = ''): string[] {
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObject(a) && isObject(b)) {
@@ -146,16 +160,7 @@ export class InvoiceCreator {
     const { pinned, routedBy } = this.pin(body);
     const workflowId = invoiceWorkflowId(body.externalId);
     const createdAt = this.deps.clock();
-    const facts: InvoiceFacts = {
-      invoiceId: body.externalId,
-      number: body.number ?? body.externalId,
-      currency: body.currency,
-      amountMinor: body.amountMinor,
-      issueDate: body.issueDate,
-      dueDate: body.dueDate,
-      ...(body.paymentUrl ? { paymentUrl: body.paymentUrl } : {}),
-      debtor: { ...body.debtor, locale: body.debtor.locale ?? 'en-US' },
-    };
+    const facts = invoiceFactsOf(body, 'en-US');
 
     const outcome = await db.transaction(async (tx) => {
       // The primary key serialises concurrent creates of one id: the loser waits here, then replays.

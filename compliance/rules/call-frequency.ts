@@ -103,6 +103,14 @@ interface ZoneResult {
   conversation?: { day: DayNumber; attempt: LedgerAttempt };
 }
 
+/** The counted calls of the 7 local days ending on the zone's current day: what prong (A) counts. */
+function sevenDayWindow(r: ZoneResult): LedgerAttempt[] {
+  return r.counted.filter((a) => {
+    const d = r.zone.localDay(a.at);
+    return d >= r.day - 6 && d <= r.day;
+  });
+}
+
 export function callFrequency(ev: Evaluation, at: number): RuleFinding[] {
   const channel = ev.proposed.channel;
   if (!ev.consumerRules || !toConsumer(ev) || (channel !== 'call' && channel !== 'ringless_voicemail')) return [];
@@ -200,10 +208,7 @@ export function callFrequency(ev: Evaluation, at: number): RuleFinding[] {
   const untilA = (r: ZoneResult): number => (r.releaseA > r.day ? r.zone.startOfDay(r.releaseA) : -Infinity);
   const worstA = active.reduce((a, b) => (untilA(b) > untilA(a) ? b : a));
   if (untilA(worstA) > at) {
-    const window = worstA.counted.filter((a) => {
-      const d = worstA.zone.localDay(a.at);
-      return d >= worstA.day - 6 && d <= worstA.day;
-    });
+    const window = sevenDayWindow(worstA);
     const attributedToAll = window.some((a) => a.debtId === null);
     let basis: Basis = attributedToAll || (active.length > 1 && untilA(primary) < untilA(worstA)) ? 'conservative' : 'law';
     basis = weakerBasis(basis, profileBasis);
@@ -218,10 +223,7 @@ export function callFrequency(ev: Evaluation, at: number): RuleFinding[] {
       ),
     );
   } else {
-    const window = primary.counted.filter((a) => {
-      const d = primary.zone.localDay(a.at);
-      return d >= primary.day - 6 && d <= primary.day;
-    });
+    const window = sevenDayWindow(primary);
     findings.push(
       pass(
         'reg-f.call-frequency.seven-in-seven',
