@@ -1,13 +1,18 @@
 /**
- * Shared by the chaos tests: a real invoice worker in its own process (test/fixtures/invoice-worker-process.ts,
- * the one the SIGKILL test uses), and the "nothing lost, nothing duplicated" accounting over what actually
- * reached the SMTP server and the Twilio stand-in.
+ * Shared by the chaos tests: each scenario's rig (its own stack, a client, a real invoice worker in its own
+ * process: test/fixtures/invoice-worker-process.ts, the one the SIGKILL test uses), and the "nothing lost,
+ * nothing duplicated" accounting over what actually reached the SMTP server and the Twilio stand-in.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { inArray } from 'drizzle-orm';
+import { Client, Connection } from '@temporalio/client';
 import { messages } from '../../db/schema.js';
+import type { CompiledPolicy } from '../../dunning/policy.js';
 import { projectRoot } from '../../embedded/project-root.js';
-import type { Stack } from '../harness/stack.js';
+import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
+import { invoiceWorkflowId } from '../../workflows/invoice/messages.js';
+import { invoiceInput } from '../harness/invoices.js';
+import { startStack, type Stack } from '../harness/stack.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -92,4 +97,34 @@ export async function waitDelivered(stack: Stack, ids: readonly string[], timeou
     if (Date.now() > deadline) throw new Error(`not delivered within ${timeoutMs} ms: ${JSON.stringify(Object.fromEntries(deliveries(stack, ids)))}`);
     await sleep(250);
   }
+}
+
+/** A chaos scenario's world: its own stack, a client, and the worker in its own process on `taskQueue`. */
+export interface ChaosRig {
+  stack: Stack;
+  client: Client;
+  worker: WorkerProcess;
+  /** Starts an invoice due today in `zone` under `policy` (its debtor registered by the caller). */
+  startInvoiceDueNow(id: string, zone: string, policy: CompiledPolicy): Promise<void>;
+  /** Stops the worker (it drains), then the client and the stack. */
+  close(): Promise<void>;
+}
+
+export async function startChaosRig(name: string, taskQueue: string): Promise<ChaosRig> {
+  const stack = await startStack({ name });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection, namespace: stack.namespace });
+  const worker = await startWorkerProcess(stack.workerEnv(taskQueue));
+  return {
+    stack,
+    client,
+    worker,
+    startInvoiceDueNow: async (id, zone, policy) =>
+      void (await client.workflow.start(invoiceWorkflow, { taskQueue, workflowId: invoiceWorkflowId(id), args: [invoiceInput({ id, zone, dueInDays: 0, policy })] })),
+    close: async () => {
+      await worker.stop();
+      await connection.close();
+      await stack.close();
+    },
+  };
 }

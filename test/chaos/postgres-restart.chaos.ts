@@ -15,24 +15,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { buildApp } from '../../api/app.js';
 import { createApiKey } from '../../api/services/api-keys.js';
 import { connectDatabase } from '../../db/client.js';
 import { PolicyCatalog } from '../../dunning/catalog/policy-catalog.js';
 import { projectRoot } from '../../embedded/project-root.js';
-import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate, timelineQuery } from '../../workflows/invoice/messages.js';
-import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
-import { startStack, type Stack } from '../harness/stack.js';
+import { registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
+import type { Stack } from '../harness/stack.js';
 import { uniqueName } from '../harness/temporal.js';
-import { deliveries, notExactlyOnce, outbox, sleep, startWorkerProcess, waitDelivered, type WorkerProcess } from './helpers.js';
+import { deliveries, notExactlyOnce, outbox, sleep, waitDelivered, startChaosRig, type ChaosRig } from './helpers.js';
 
 describe('PostgreSQL restarted while invoices are dunned', () => {
+  let rig: ChaosRig;
   let stack: Stack;
-  let connection: Connection;
   let client: Client;
-  let worker: WorkerProcess;
   let api: Awaited<ReturnType<typeof buildApp>>;
   let apiDb: ReturnType<typeof connectDatabase>;
   let apiKey: string;
@@ -42,10 +40,8 @@ describe('PostgreSQL restarted while invoices are dunned', () => {
   const zone = zoneAtNoon();
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'chaos-postgres' });
-    connection = await Connection.connect({ address: stack.temporalAddress });
-    client = new Client({ connection, namespace: stack.namespace });
-    worker = await startWorkerProcess(stack.workerEnv(taskQueue));
+    rig = await startChaosRig('chaos-postgres', taskQueue);
+    ({ stack, client } = rig);
     apiDb = connectDatabase(stack.databaseUrl, { max: 4 });
     api = await buildApp({ temporal: client, database: apiDb, catalog: new PolicyCatalog({ policiesRoot: path.join(projectRoot, 'policies') }), clock: () => new Date(), taskQueue });
     apiKey = (await createApiKey(apiDb.db, { name: 'chaos', role: 'collector', createdBy: { id: 'system', name: 'chaos', role: 'admin' }, at: new Date() })).key;
@@ -53,13 +49,11 @@ describe('PostgreSQL restarted while invoices are dunned', () => {
   afterAll(async () => {
     await api?.close();
     await apiDb?.close();
-    await worker?.stop();
-    await connection?.close();
-    await stack?.close();
+    await rig?.close();
   });
 
   const start = async (id: string, channel: 'email' | 'sms'): Promise<void> => {
-    await client.workflow.start(invoiceWorkflow, { taskQueue, workflowId: invoiceWorkflowId(id), args: [invoiceInput({ id, zone, dueInDays: 0, policy: shortPolicy(channel) })] });
+    await rig.startInvoiceDueNow(id, zone, shortPolicy(channel));
   };
 
   it('retries the activities and loses nothing', async () => {

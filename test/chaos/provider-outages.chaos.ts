@@ -4,41 +4,33 @@
  * Temporal retries with backoff (5 s, 10 s, 20 s…); it is delivered exactly once when the provider recovers. Real processes: the worker runs in its own process; SMTP and Twilio are real servers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate, timelineQuery } from '../../workflows/invoice/messages.js';
-import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
-import { startStack, type Stack } from '../harness/stack.js';
+import { registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
+import type { Stack } from '../harness/stack.js';
 import { uniqueName } from '../harness/temporal.js';
-import { notExactlyOnce, outbox, sleep, startWorkerProcess, waitDelivered, type WorkerProcess } from './helpers.js';
+import { notExactlyOnce, outbox, sleep, waitDelivered, startChaosRig, type ChaosRig } from './helpers.js';
 
 describe('provider outages', () => {
+  let rig: ChaosRig;
   let stack: Stack;
-  let connection: Connection;
   let client: Client;
-  let worker: WorkerProcess;
   const taskQueue = uniqueName('chaos-providers');
   const zone = zoneAtNoon();
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'chaos-providers' });
-    connection = await Connection.connect({ address: stack.temporalAddress });
-    client = new Client({ connection, namespace: stack.namespace });
-    worker = await startWorkerProcess(stack.workerEnv(taskQueue));
+    rig = await startChaosRig('chaos-providers', taskQueue);
+    ({ stack, client } = rig);
   });
   afterAll(async () => {
-    await worker?.stop();
-    await connection?.close();
-    await stack?.close();
+    await rig?.close();
   });
 
   async function startInvoices(prefix: string, channel: 'email' | 'sms', count: number): Promise<string[]> {
     const ids = Array.from({ length: count }, (_, i) => uniqueName(`${prefix}${i}`));
     await registerDebtors(stack.database.db, ids, zone);
-    for (const id of ids) {
-      await client.workflow.start(invoiceWorkflow, { taskQueue, workflowId: invoiceWorkflowId(id), args: [invoiceInput({ id, zone, dueInDays: 0, policy: shortPolicy(channel) })] });
-    }
+    for (const id of ids) await rig.startInvoiceDueNow(id, zone, shortPolicy(channel));
     return ids;
   }
 

@@ -10,40 +10,32 @@
  * timeline entry, and takes its payment and completes: nothing lost, nothing repeated.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate, timelineQuery } from '../../workflows/invoice/messages.js';
-import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
-import { startStack, type Stack } from '../harness/stack.js';
+import { registerDebtors, shortPolicy, zoneAtNoon } from '../harness/invoices.js';
+import type { Stack } from '../harness/stack.js';
 import { uniqueName } from '../harness/temporal.js';
-import { notExactlyOnce, outbox, sleep, startWorkerProcess, waitDelivered, type WorkerProcess } from './helpers.js';
+import { notExactlyOnce, outbox, sleep, waitDelivered, startChaosRig, type ChaosRig } from './helpers.js';
 
 describe('Temporal dev server restarted mid-sequence', () => {
+  let rig: ChaosRig;
   let stack: Stack;
-  let connection: Connection;
   let client: Client;
-  let worker: WorkerProcess;
   const taskQueue = uniqueName('chaos-temporal');
   const zone = zoneAtNoon();
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'chaos-temporal' });
-    connection = await Connection.connect({ address: stack.temporalAddress });
-    client = new Client({ connection, namespace: stack.namespace });
-    worker = await startWorkerProcess(stack.workerEnv(taskQueue));
+    rig = await startChaosRig('chaos-temporal', taskQueue);
+    ({ stack, client } = rig);
   });
   afterAll(async () => {
-    await worker?.stop();
-    await connection?.close();
-    await stack?.close();
+    await rig?.close();
   });
 
   async function start(ids: string[], policy: ReturnType<typeof shortPolicy>): Promise<void> {
     await registerDebtors(stack.database.db, ids, zone);
-    for (const id of ids) {
-      await client.workflow.start(invoiceWorkflow, { taskQueue, workflowId: invoiceWorkflowId(id), args: [invoiceInput({ id, zone, dueInDays: 0, policy })] });
-    }
+    for (const id of ids) await rig.startInvoiceDueNow(id, zone, policy);
   }
 
   it('resumes every invoice with no lost or repeated step', async () => {

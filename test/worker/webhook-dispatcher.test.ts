@@ -13,14 +13,6 @@ import { webhookOutbox } from '../../db/schema.js';
 import { WebhookDispatcher } from '../../worker/webhook-dispatcher.js';
 import { createTestDatabase } from '../harness/database.js';
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('webhook outbox and dispatcher', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   const receiver = Fastify();
@@ -60,7 +52,7 @@ describe('webhook outbox and dispatcher', () => {
     try {
       expect(await write(sync('W-1', 2, [event('W-1:1'), event('W-1:2', 'message.sent')]))).toEqual({ webhookEvents: 1 });
       // The receiver answers before the dispatcher marks the row: wait for the mark.
-      await until(async () => (await outboxOf('W-1'))[0]?.status === 'delivered', 5_000);
+      await expect.poll(async () => (await outboxOf('W-1'))[0]?.status, { timeout: 5_000 }).toBe('delivered');
       expect(received.filter((d) => d.startsWith('W-1:'))).toEqual(['W-1:1']);
       expect((await outboxOf('W-1')).map((r) => r.deliveryId)).toEqual(['W-1:1']);
     } finally {
@@ -86,7 +78,7 @@ describe('webhook outbox and dispatcher', () => {
     const dispatcher = new WebhookDispatcher({ database, maxAttempts: 3, initialRetryDelayMs: 20, onFailure: (f) => f.deliveryId === 'W-3:0' && failures.push(f) });
     await dispatcher.start();
     try {
-      await until(async () => (await outboxOf('W-3'))[0]?.status === 'failed');
+      await expect.poll(async () => (await outboxOf('W-3'))[0]?.status, { timeout: 10_000 }).toBe('failed');
     } finally {
       await dispatcher.stop();
     }

@@ -23,14 +23,6 @@ import { createTestDatabase } from '../harness/database.js';
 import { bundleInvoiceWorkflows, createTestInvoiceWorker } from '../harness/invoice-worker.js';
 import { createTimeSkippingEnv, uniqueName } from '../harness/temporal.js';
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for webhook deliveries');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 interface Received {
   delivery: string;
   type: string;
@@ -105,7 +97,7 @@ describe('outbound webhooks', () => {
           writeFileSync(fileURLToPath(new URL('../histories/lean-invoice-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
         }
       });
-      await waitFor(async () => received.length >= 3);
+      await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
     } finally {
       await dispatcher.stop();
     }
