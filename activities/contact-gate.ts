@@ -41,15 +41,35 @@ function contextForProfile(profile: string, stored: Record<string, unknown>): { 
   }
 }
 
+type DebtorRow = typeof debtors.$inferSelect;
+
+/** What the debtor has been sent and told us: the ledger rows a contact decision reads. */
+export interface ContactHistory {
+  attempts: Array<typeof contactAttempts.$inferSelect>;
+  events: Array<typeof debtorEvents.$inferSelect>;
+}
+
+/** The debtor's contact ledger over the look-back window and their events; the two reads go out together. */
+export async function loadContactHistory(db: Reader, debtorId: string, at: Date): Promise<ContactHistory> {
+  const since = new Date(at.getTime() - ledgerLookbackDays * 86_400_000);
+  const [attempts, events] = await Promise.all([
+    db
+      .select()
+      .from(contactAttempts)
+      .where(and(eq(contactAttempts.debtorId, debtorId), gte(contactAttempts.at, since)))
+      .orderBy(asc(contactAttempts.at)),
+    db.select().from(debtorEvents).where(eq(debtorEvents.debtorId, debtorId)).orderBy(asc(debtorEvents.at)),
+  ]);
+  return { attempts, events };
+}
+
 export async function buildContactRequest(db: Reader, question: GateQuestion): Promise<ContactRequest> {
-  const [debtor] = await db.select().from(debtors).where(eq(debtors.id, question.debtorId));
-  const since = new Date(question.at.getTime() - ledgerLookbackDays * 86_400_000);
-  const attempts = await db
-    .select()
-    .from(contactAttempts)
-    .where(and(eq(contactAttempts.debtorId, question.debtorId), gte(contactAttempts.at, since)))
-    .orderBy(asc(contactAttempts.at));
-  const events = await db.select().from(debtorEvents).where(eq(debtorEvents.debtorId, question.debtorId)).orderBy(asc(debtorEvents.at));
+  const [[debtor], history] = await Promise.all([db.select().from(debtors).where(eq(debtors.id, question.debtorId)), loadContactHistory(db, question.debtorId, question.at)]);
+  return contactRequestFrom(debtor, history, question);
+}
+
+/** The compliance engine's request from rows already read (the send activity reads them under the debtor's lock). */
+export function contactRequestFrom(debtor: DebtorRow | undefined, { attempts, events }: ContactHistory, question: GateQuestion): ContactRequest {
   const { segment, context } = contextForProfile(question.profile, debtor?.complianceContext ?? {});
   return {
     id: `${question.debtId}:${question.channel}:${question.at.toISOString()}`,

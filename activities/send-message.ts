@@ -16,7 +16,8 @@ import { and, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/client.js';
 import { contactAttempts, debtors, invoices, messages } from '../db/schema.js';
-import { evaluateGate } from './contact-gate.js';
+import { evaluateContact } from '../compliance/index.js';
+import { contactRequestFrom, decisionRecord, loadContactHistory } from './contact-gate.js';
 import { activityNow } from './activity-clock.js';
 import { acceptedNotRecorded, type ComplianceDecisionRecord, type ProviderAcceptance, type SendMessageInput, type SendMessageResult } from './contracts.js';
 import type { EmailSender, RenderedMessage, MessageRenderer, SmsSender } from './ports.js';
@@ -46,12 +47,61 @@ type Reservation =
   | { kind: 'send'; row: OutboxRow; resumed: boolean; compliance?: ComplianceDecisionRecord }
   | { kind: 'done'; result: SendMessageResult };
 
+/**
+ * Round trips matter here: every send pays them. The debtor's lock comes first, alone, so that everything read
+ * after it is what the previous holder committed; the reads then go out together (postgres.js pipelines queries
+ * issued at once on the transaction's connection), and the two rows are written together.
+ */
 async function reserve(deps: SendMessageDependencies, input: SendMessageInput, now: Date): Promise<Reservation> {
   return deps.db.transaction(async (tx) => {
     // Serialises every send to this debtor, whichever invoice workflow it comes from.
-    await tx.execute(sql`select 1 from ${debtors} where ${debtors.id} = ${input.debtorId} for update`);
+    const [debtor] = await tx.select().from(debtors).where(eq(debtors.id, input.debtorId)).for('update');
 
-    const [existing] = await tx.select().from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey));
+    const localNow = DateTime.fromJSDate(now, { zone: input.window.timeZone });
+    const dayStart = localNow.startOf('day');
+    const weekAgo = localNow.minus({ days: 7 });
+    const [[existing], [covering], recent, history, coinciding] = await Promise.all([
+      tx.select().from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey)),
+      input.budget.consolidate
+        ? tx
+            .select()
+            .from(messages)
+            .where(
+              and(
+                eq(messages.debtorId, input.debtorId),
+                eq(messages.channel, input.channel),
+                inArray(messages.status, [...countedStatuses]),
+                gte(messages.createdAt, dayStart.toJSDate()),
+                ne(messages.invoiceExternalId, input.invoiceExternalId),
+                sql`${input.invoiceExternalId} = any(${messages.coversInvoices})`,
+              ),
+            )
+        : [],
+      tx
+        .select({ createdAt: messages.createdAt })
+        .from(messages)
+        .where(and(eq(messages.debtorId, input.debtorId), inArray(messages.status, [...countedStatuses]), gte(messages.createdAt, weekAgo.toJSDate())))
+        .orderBy(messages.createdAt),
+      // The compliance gate's ledger, read under the same lock: it cannot change before our row is written.
+      loadContactHistory(tx, input.debtorId, now),
+      // Other invoices of this debtor whose next step falls in this same window ride along in one message.
+      input.budget.consolidate
+        ? tx
+            .select({ externalId: invoices.externalId, currency: invoices.currency, balanceMinor: invoices.balanceMinor, dueOn: invoices.dueOn })
+            .from(invoices)
+            .where(
+              and(
+                eq(invoices.debtorId, input.debtorId),
+                ne(invoices.externalId, input.invoiceExternalId),
+                eq(invoices.status, 'open'),
+                gt(invoices.balanceMinor, 0),
+                lte(invoices.nextActionAt, new Date(input.window.notAfter)),
+              ),
+            )
+            .orderBy(invoices.dueOn)
+        : [],
+    ]);
+
     if (existing) {
       if (existing.status === 'sending') return { kind: 'send', row: existing, resumed: true };
       if (existing.status === 'failed') {
@@ -71,34 +121,10 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
       };
     }
 
-    const localNow = DateTime.fromJSDate(now, { zone: input.window.timeZone });
-    const dayStart = localNow.startOf('day');
-
-    if (input.budget.consolidate) {
-      const [covering] = await tx
-        .select()
-        .from(messages)
-        .where(
-          and(
-            eq(messages.debtorId, input.debtorId),
-            eq(messages.channel, input.channel),
-            inArray(messages.status, [...countedStatuses]),
-            gte(messages.createdAt, dayStart.toJSDate()),
-            ne(messages.invoiceExternalId, input.invoiceExternalId),
-            sql`${input.invoiceExternalId} = any(${messages.coversInvoices})`,
-          ),
-        );
-      if (covering) {
-        return { kind: 'done', result: { outcome: 'covered', byIdempotencyKey: covering.idempotencyKey, sentAt: (covering.sentAt ?? covering.createdAt).toISOString() } };
-      }
+    if (covering) {
+      return { kind: 'done', result: { outcome: 'covered', byIdempotencyKey: covering.idempotencyKey, sentAt: (covering.sentAt ?? covering.createdAt).toISOString() } };
     }
 
-    const weekAgo = localNow.minus({ days: 7 });
-    const recent = await tx
-      .select({ createdAt: messages.createdAt })
-      .from(messages)
-      .where(and(eq(messages.debtorId, input.debtorId), inArray(messages.status, [...countedStatuses]), gte(messages.createdAt, weekAgo.toJSDate())))
-      .orderBy(messages.createdAt);
     const today = recent.filter((m) => m.createdAt >= dayStart.toJSDate());
     if (input.budget.maxPerDay !== undefined && today.length >= input.budget.maxPerDay) {
       return {
@@ -124,18 +150,21 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
       };
     }
 
-    // The compliance gate, under the same lock: the ledger it reads cannot change before our row is written.
     const consumerProfile = input.policy.profile === 'consumer-regF';
-    const compliance = await evaluateGate(tx, {
-      debtorId: input.debtorId,
-      debtId: input.invoiceExternalId,
-      channel: input.channel,
-      to: input.recipient,
-      at: now,
-      profile: input.policy.profile,
-      // The renderer injects the debt-collector disclosure and the opt-out notice for consumer-regF.
-      content: { debtCollectorDisclosure: consumerProfile, optOutNotice: consumerProfile },
-    });
+    const compliance = decisionRecord(
+      evaluateContact(
+        contactRequestFrom(debtor, history, {
+          debtorId: input.debtorId,
+          debtId: input.invoiceExternalId,
+          channel: input.channel,
+          to: input.recipient,
+          at: now,
+          profile: input.policy.profile,
+          // The renderer injects the debt-collector disclosure and the opt-out notice for consumer-regF.
+          content: { debtCollectorDisclosure: consumerProfile, optOutNotice: consumerProfile },
+        }),
+      ),
+    );
     if (compliance.decision === 'deny') {
       return { kind: 'done', result: { outcome: 'denied', reason: compliance.reasons.join('; '), rule: compliance.rules.join(', '), compliance } };
     }
@@ -143,22 +172,6 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
       return { kind: 'done', result: { outcome: 'deferred', until: compliance.until, reason: compliance.reasons.join('; '), rule: compliance.rules.join(', '), compliance } };
     }
 
-    // Other invoices of this debtor whose next step falls in this same window ride along in one message.
-    const coinciding = input.budget.consolidate
-      ? await tx
-          .select({ externalId: invoices.externalId, currency: invoices.currency, balanceMinor: invoices.balanceMinor, dueOn: invoices.dueOn })
-          .from(invoices)
-          .where(
-            and(
-              eq(invoices.debtorId, input.debtorId),
-              ne(invoices.externalId, input.invoiceExternalId),
-              eq(invoices.status, 'open'),
-              gt(invoices.balanceMinor, 0),
-              lte(invoices.nextActionAt, new Date(input.window.notAfter)),
-            ),
-          )
-          .orderBy(invoices.dueOn)
-      : [];
     const rendered = await deps.render({
       channel: input.channel,
       template: input.template,
@@ -169,40 +182,42 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
       otherInvoices: coinciding,
       now,
     });
-    const [row] = await tx
-      .insert(messages)
-      .values({
-        idempotencyKey: input.idempotencyKey,
-        workflowId: input.workflowId,
-        invoiceExternalId: input.invoiceExternalId,
+    const [[row]] = await Promise.all([
+      tx
+        .insert(messages)
+        .values({
+          idempotencyKey: input.idempotencyKey,
+          workflowId: input.workflowId,
+          invoiceExternalId: input.invoiceExternalId,
+          debtorId: input.debtorId,
+          stepId: input.stepId,
+          channel: input.channel,
+          recipient: input.recipient,
+          status: 'sending',
+          subject: rendered.subject ?? null,
+          bodyText: rendered.text,
+          bodyHtml: rendered.html ?? null,
+          contentHash: contentHash(rendered),
+          coversInvoices: [input.invoiceExternalId, ...coinciding.map((i) => i.externalId)],
+          policyId: input.policy.id,
+          policyVersion: input.policy.version,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+      // The contact ledger row, written with the outbox row: the next decision for this debtor counts it.
+      tx.insert(contactAttempts).values({
+        id: input.idempotencyKey,
         debtorId: input.debtorId,
-        stepId: input.stepId,
+        debtId: input.invoiceExternalId,
+        at: now,
         channel: input.channel,
-        recipient: input.recipient,
-        status: 'sending',
-        subject: rendered.subject ?? null,
-        bodyText: rendered.text,
-        bodyHtml: rendered.html ?? null,
-        contentHash: contentHash(rendered),
-        coversInvoices: [input.invoiceExternalId, ...coinciding.map((i) => i.externalId)],
-        policyId: input.policy.id,
-        policyVersion: input.policy.version,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    // The contact ledger row, written with the outbox row: the next decision for this debtor counts it.
-    await tx.insert(contactAttempts).values({
-      id: input.idempotencyKey,
-      debtorId: input.debtorId,
-      debtId: input.invoiceExternalId,
-      at: now,
-      channel: input.channel,
-      outcome: input.channel === 'email' ? 'email_sent' : 'sms_sent',
-      toAddress: input.recipient,
-      purpose: `dunning:${input.stepId}`,
-      recordedBy: input.workflowId,
-    });
+        outcome: input.channel === 'email' ? 'email_sent' : 'sms_sent',
+        toAddress: input.recipient,
+        purpose: `dunning:${input.stepId}`,
+        recordedBy: input.workflowId,
+      }),
+    ]);
     return { kind: 'send', row: row!, resumed: false, compliance };
   });
 }
