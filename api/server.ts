@@ -3,7 +3,8 @@
  * graceful stop (stop accepting, finish in-flight requests, then close connections).
  */
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { connectDatabase } from '../db/client.js';
 import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
 import { buildApp, type DunmoreApp } from './app.js';
@@ -29,7 +30,8 @@ export interface RunningApiServer {
 }
 
 export async function startApiServer(config: ApiServerConfig): Promise<RunningApiServer> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // The Rust core's connection, as the worker uses: it costs the API process less CPU per call than grpc-js.
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const database = connectDatabase(config.DATABASE_URL);
   const catalog = new PolicyCatalog({ policiesRoot: config.policiesRoot ?? path.resolve('policies') });

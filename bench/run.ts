@@ -11,7 +11,7 @@ import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { projectRoot } from '../embedded/project-root.js';
 import { startStack, type Stack } from '../test/harness/stack.js';
@@ -108,7 +108,6 @@ await phase('simulate policies', ['policySimulateMs'], async () => {
 
 let stack: Stack | undefined;
 const needsServers = !only || only.some((p) => ['throughput', 'signal', 'memory', 'history', 'api'].includes(p));
-let connection: Connection | undefined;
 let nativeConnection: NativeConnection | undefined;
 if (needsServers) try {
   process.stdout.write('… starting Temporal (file-backed), PostgreSQL, SMTP sink, Twilio stand-in; bundling workflows\n');
@@ -121,9 +120,9 @@ if (needsServers) try {
     bundleWorkflowCode({ workflowsPath: path.join(projectRoot, 'bench', 'workflows', 'bare.ts'), ...bundlerOptions, logger: quiet }),
   ]);
   const running = stack;
-  connection = await Connection.connect({ address: running.temporalAddress });
   nativeConnection = await NativeConnection.connect({ address: running.temporalAddress });
-  const client = new Client({ connection, namespace: running.namespace });
+  // The load generator's client uses the same kind of connection as the API (NativeConnection, see api/server.ts).
+  const client = new Client({ connection: nativeConnection, namespace: running.namespace });
   const native = nativeConnection;
 
   await phase('throughput (invoices, then bare workflows)', ['invoicesPerSec', 'bareWorkflowsPerSec', 'throughputRatio'], async () => {
@@ -161,7 +160,6 @@ if (needsServers) try {
   for (const key of Object.keys(goals)) if (!key.includes('.') && !(key in metrics)) notMeasured[key] ??= 'servers did not start';
 } finally {
   await nativeConnection?.close().catch(() => {});
-  await connection?.close().catch(() => {});
   await stack?.close();
 }
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startApiServer } from '../api/server.js';
 import { createApiKey } from '../api/services/api-keys.js';
@@ -175,9 +175,7 @@ export async function runStart(options: StartOptions, env: NodeJS.ProcessEnv = p
     const adminKey = await localAdminKey(database.db, state);
     step(`API listening on ${api.url}`);
 
-    const clientConnection = await Connection.connect({ address: temporalAddress });
-    onShutdown(() => clientConnection.close());
-    const client = new Client({ connection: clientConnection, namespace });
+    const client = new Client({ connection, namespace });
     await ensureArchiveSchedule(client, invoiceTaskQueue);
     let highlights: string[] = [];
     if (options.demo) {

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -33,7 +33,7 @@ export interface RunningWorker {
   webhooks: WebhookDispatcher;
   database: DatabaseHandle;
   connection: NativeConnection;
-  /** Closes the Temporal client connection and the SMTP pool the activities use. */
+  /** Closes the SMTP pool the activities use (the Temporal connection is closed by the owner, after the worker stops). */
   close(): Promise<void>;
 }
 
@@ -59,8 +59,6 @@ export async function buildWorker(
   };
   const smtp = createSmtpTransport({ url: config.SMTP_URL, from: config.SMTP_FROM });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  // A client for the archive activity, which reads closed invoices' histories and results.
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await createInvoiceWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -72,7 +70,8 @@ export async function buildWorker(
       render: catalogRenderer(new PolicyCatalog({ policiesRoot, templatesRoot }), templatesRoot),
       email: smtpEmailSender(smtp, config.SMTP_FROM),
       sms: twilioSmsSender(createTwilioClient(twilio), twilio),
-      temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }),
+      // A client for the archive activity, which reads closed invoices' histories and results.
+      temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
     }),
     tuning: {
       ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
@@ -88,7 +87,6 @@ export async function buildWorker(
     connection,
     close: async () => {
       smtp.close(); // the pooled SMTP connections
-      await clientConnection.close();
     },
   };
 }
