@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { connectDatabase } from '../../db/client.js';
 import { debtors, invoices } from '../../db/schema.js';
 import { createTestDatabase } from '../harness/database.js';
 
@@ -31,6 +32,24 @@ describe('PostgreSQL through drizzle', () => {
     const [row] = await database.db.select().from(invoices).where(eq(invoices.externalId, 'INV-1'));
     expect(row).toMatchObject({ debtorId: 'D-1', currency: 'EUR', amountMinor: 1_234_567, dueOn: '2026-03-03' });
     expect(row?.nextActionAt?.toISOString()).toBe('2026-03-08T14:00:00.000Z');
+  });
+
+  it('runs drizzle queries as prepared statements, in and out of transactions (one round trip once prepared)', async () => {
+    const inTransaction = await database.db.transaction(async (tx) => {
+      await tx.select().from(debtors).where(eq(debtors.id, 'D-1'));
+      const texts = await tx.execute<{ statement: string }>(sql`select statement from pg_prepared_statements`);
+      return texts.map((r) => r.statement);
+    });
+    expect(inTransaction.some((text) => text.includes('from "debtors" where "debtors"."id" = $1'))).toBe(true);
+    // Outside a transaction the pool's single connection here keeps the statement for the next query.
+    const single = connectDatabase(database.url, { max: 1 });
+    try {
+      await single.db.select().from(invoices).where(eq(invoices.externalId, 'INV-1'));
+      const texts = await single.db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements`);
+      expect(texts.some((r) => r.statement.includes('from "invoices" where "invoices"."external_id" = $1'))).toBe(true);
+    } finally {
+      await single.close();
+    }
   });
 
   it('rejects what the schema forbids instead of storing it', async () => {
