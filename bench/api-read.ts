@@ -13,20 +13,18 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import autocannon, { type Request as AutocannonRequest } from 'autocannon';
-import { createActivities } from '../activities/index.js';
 import type * as ApiApp from '../api/app.js';
 import type * as ApiKeys from '../api/services/api-keys.js';
 import { connectDatabase } from '../db/client.js';
 import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
 import { projectRoot } from '../embedded/project-root.js';
 import { lifecyclePolicy } from '../test/fixtures/compiled-policies.js';
-import { plainRenderer } from '../test/harness/invoice-worker.js';
 import { invoiceInput, registerDebtors } from '../test/harness/invoices.js';
 import type { Stack } from '../test/harness/stack.js';
-import { createInvoiceWorker } from '../worker/create-worker.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, stateQuery } from '../workflows/invoice/messages.js';
 import { runPool, waitUntil } from './stats.js';
+import { startBenchWorker } from './invoice-worker.js';
 
 export interface ApiReadResult {
   p50: number;
@@ -58,16 +56,16 @@ export async function measureApiRead(options: { stack: Stack; client: Client; co
   const policy = lifecyclePolicy();
   const ids = Array.from({ length: 50 }, (_, i) => `${options.tag}-api${i}`);
   await registerDebtors(stack.database.db, ids, zone);
-  const workerDb = connectDatabase(stack.databaseUrl, { max: 4 });
   const apiDb = connectDatabase(stack.databaseUrl, { max: 10 });
   const taskQueue = `${options.tag}-api`;
-  const worker = await createInvoiceWorker({
+  const { worker, close: closeWorker } = await startBenchWorker({
     connection: options.connection,
     namespace: stack.namespace,
     taskQueue,
     workflowBundle: options.invoiceBundle,
-    onDecision: () => {},
-    activities: createActivities({ db: workerDb.db, render: plainRenderer, email: stack.email, sms: stack.sms }),
+    databaseUrl: stack.databaseUrl,
+    email: stack.email,
+    sms: stack.sms,
   });
   const app = await api.buildApp({
     temporal: client,
@@ -115,6 +113,6 @@ export async function measureApiRead(options: { stack: Stack; client: Client; co
     });
   } finally {
     await app.close();
-    await Promise.all([workerDb.close(), apiDb.close()]);
+    await Promise.all([closeWorker(), apiDb.close()]);
   }
 }

@@ -18,19 +18,17 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundle } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { catalogRenderer } from '../activities/catalog-renderer.js';
-import { createActivities } from '../activities/index.js';
-import { connectDatabase } from '../db/client.js';
 import { debtors } from '../db/schema.js';
 import { PolicyCatalog } from '../dunning/catalog/policy-catalog.js';
 import { projectRoot } from '../embedded/project-root.js';
 import { registerSearchAttributes } from '../embedded/search-attribute-registration.js';
 import { resolveTemporalBinary, sdkExecutable } from '../embedded/temporal-binaries.js';
 import type { Stack } from '../test/harness/stack.js';
-import { createInvoiceWorker } from '../worker/create-worker.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate, stateQuery, taskResolvedSignal, timelineQuery } from '../workflows/invoice/messages.js';
 import { invoiceIndex } from '../workflows/search-attributes.js';
 import { waitUntil, withTimeout } from './stats.js';
+import { startBenchWorker } from './invoice-worker.js';
 
 export interface HistoryResult {
   historyEventsPerLifecycle: number;
@@ -55,7 +53,7 @@ export async function measureHistory(options: { stack: Stack; invoiceBundle: Wor
   const catalog = new PolicyCatalog({ policiesRoot, templatesRoot });
   const policy = catalog.resolve('b2b-net30-standard@3');
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: sdkExecutable(resolveTemporalBinary('test-server')) } });
-  const workerDb = connectDatabase(options.stack.databaseUrl, { max: 4 });
+  let closeWorkerDatabase: (() => Promise<void>) | undefined;
   try {
     await registerSearchAttributes(env.connection, env.namespace ?? 'default');
     const zone = 'America/Chicago';
@@ -79,15 +77,18 @@ export async function measureHistory(options: { stack: Stack; invoiceBundle: Wor
         policy: { compiled: policy, source: readFileSync(path.join(policiesRoot, 'b2b-net30-standard', 'v3.yaml'), 'utf8') },
       }],
     });
-    const worker = await createInvoiceWorker({
+    const { worker, close: closeWorker } = await startBenchWorker({
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle: options.invoiceBundle,
-      // Production workers register the decisions sink (`dunmore start`'s live feed); an empty one costs the same.
-    onDecision: () => {},
-    activities: createActivities({ db: workerDb.db, render: catalogRenderer(catalog, templatesRoot), email: options.stack.email, sms: options.stack.sms }),
+      databaseUrl: options.stack.databaseUrl,
+      email: options.stack.email,
+      sms: options.stack.sms,
+      // The shipped templates, rendered as production renders them: their size is part of the history.
+      render: catalogRenderer(catalog, templatesRoot),
     });
+    closeWorkerDatabase = closeWorker;
     // Queries of a closed workflow replay it on a worker: read the timeline before the worker stops.
     const timeline = await worker.runUntil(withTimeout((async () => {
       await env.sleep(due.plus({ days: 31 }).toMillis() - (await env.currentTimeMs()));
@@ -129,7 +130,7 @@ export async function measureHistory(options: { stack: Stack; invoiceBundle: Wor
       policy: `${policy.id}@${policy.version}`,
     };
   } finally {
-    await workerDb.close();
+    await closeWorkerDatabase?.();
     await env.teardown();
   }
 }

@@ -9,16 +9,13 @@
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import { DateTime } from 'luxon';
-import { createActivities } from '../activities/index.js';
-import { connectDatabase } from '../db/client.js';
 import { lifecyclePolicy } from '../test/fixtures/compiled-policies.js';
-import { plainRenderer } from '../test/harness/invoice-worker.js';
 import { invoiceInput, registerDebtors } from '../test/harness/invoices.js';
 import type { Stack } from '../test/harness/stack.js';
-import { createInvoiceWorker } from '../worker/create-worker.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, promiseToPayUpdate, stateQuery } from '../workflows/invoice/messages.js';
 import { percentile, runPool, waitUntil } from './stats.js';
+import { startBenchWorker } from './invoice-worker.js';
 
 export interface SignalLatencyResult {
   p50: number;
@@ -40,16 +37,15 @@ export async function measureSignalToEffect(options: {
   const policy = lifecyclePolicy();
   const ids = Array.from({ length: options.samples + 5 }, (_, i) => `${options.tag}-sig${i}`);
   await registerDebtors(stack.database.db, ids, zone);
-  const workerDb = connectDatabase(stack.databaseUrl, { max: 4 });
   const taskQueue = `${options.tag}-signal`;
-  const worker = await createInvoiceWorker({
+  const { worker, close } = await startBenchWorker({
     connection: options.connection,
     namespace: stack.namespace,
     taskQueue,
     workflowBundle: options.invoiceBundle,
-    // Production workers register the decisions sink (`dunmore start`'s live feed); an empty one costs the same.
-    onDecision: () => {},
-    activities: createActivities({ db: workerDb.db, render: plainRenderer, email: stack.email, sms: stack.sms }),
+    databaseUrl: stack.databaseUrl,
+    email: stack.email,
+    sms: stack.sms,
   });
   const payBy = DateTime.now().setZone(zone).plus({ days: 7 }).toISODate()!;
   const latencies: number[] = [];
@@ -73,7 +69,7 @@ export async function measureSignalToEffect(options: {
       await runPool(ids.length, 20, async (i) => void (await client.workflow.getHandle(invoiceWorkflowId(ids[i]!)).terminate('benchmark done')));
     });
   } finally {
-    await workerDb.close();
+    await close();
   }
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies), samples: latencies.length };
 }

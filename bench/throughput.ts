@@ -11,17 +11,14 @@
  */
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
 import type { EmailSender, SmsSender } from '../activities/ports.js';
-import { connectDatabase } from '../db/client.js';
-import { plainRenderer } from '../test/harness/invoice-worker.js';
 import { invoiceInput, registerDebtors, shortPolicy, zoneAtNoon } from '../test/harness/invoices.js';
 import type { Stack } from '../test/harness/stack.js';
-import { createInvoiceWorker } from '../worker/create-worker.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate } from '../workflows/invoice/messages.js';
 import { invoiceIndex } from '../workflows/search-attributes.js';
 import { cpuMsPer, cpuSnapshot } from './cpu.js';
+import { startBenchWorker } from './invoice-worker.js';
 import { runPool, withTimeout } from './stats.js';
 import { bareWorkflow } from './workflows/bare.js';
 import { Worker } from '@temporalio/worker';
@@ -96,17 +93,17 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const ids = Array.from({ length: warmInvoices + options.invoices }, (_, i) => `${options.tag}-tp${i}`);
   await registerDebtors(stack.database.db, ids, zone);
 
-  const workerDb = connectDatabase(stack.databaseUrl, { max: 10 });
   const senders = watchedSenders(stack);
   const invoiceQueue = `${options.tag}-invoices`;
-  const invoiceWorker = await createInvoiceWorker({
+  const { worker: invoiceWorker, close: closeInvoiceWorker } = await startBenchWorker({
     connection: options.connection,
     namespace: stack.namespace,
     taskQueue: invoiceQueue,
     workflowBundle: options.invoiceBundle,
-    // Production workers register the decisions sink (`dunmore start`'s live feed); an empty one costs the same.
-    onDecision: () => {},
-    activities: createActivities({ db: workerDb.db, render: plainRenderer, email: senders.email, sms: senders.sms }),
+    databaseUrl: stack.databaseUrl,
+    email: senders.email,
+    sms: senders.sms,
+    connections: 10,
   });
 
   const life = async (id: string): Promise<void> => {
@@ -133,7 +130,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       invoiceRate = { ...(await runPool(options.invoices, options.concurrency, (i) => life(ids[warmInvoices + i]!))), cpuMsPerLife: cpuMsPer(before, cpuSnapshot(stack.pidDir), options.invoices) };
     });
   } finally {
-    await workerDb.close();
+    await closeInvoiceWorker();
   }
 
   // Nothing lost, nothing duplicated: exactly one message per invoice, on its channel.
