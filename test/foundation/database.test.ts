@@ -50,6 +50,16 @@ describe('PostgreSQL through drizzle', () => {
     } finally {
       await single.close();
     }
+    // Behind a transaction-mode pooler: `?prepare=false` on the URL, and nothing is prepared.
+    const unprepared = connectDatabase(`${database.url}?prepare=false`, { max: 1 });
+    try {
+      await unprepared.db.select().from(invoices).where(eq(invoices.externalId, 'INV-1'));
+      await unprepared.db.transaction((tx) => tx.select().from(debtors).where(eq(debtors.id, 'D-1')));
+      const texts = await unprepared.db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements`);
+      expect(texts).toHaveLength(0);
+    } finally {
+      await unprepared.close();
+    }
   });
 
   it('rejects what the schema forbids instead of storing it', async () => {
