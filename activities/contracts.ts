@@ -43,6 +43,14 @@ export interface SendMessageInput {
   acceptedBefore?: ProviderAcceptance;
   /** The workflow's clock when it asked: the activity's "now" is never earlier (see activityNow). */
   requestedAt?: string;
+  /**
+   * The invoice's mirror write as it will be once this message has gone out (this step done, the next action,
+   * the `message.sent` webhook event without the provider's answer). The activity makes it right after the
+   * outbox row says `sent`, completing the event with the provider's message id and content hash, and answers
+   * `mirrored: true`: the step then costs the workflow one local activity, not a send and a sync. Not made when
+   * the message covered other invoices too (the event's wording would differ); the workflow writes it then.
+   */
+  mirrorIfSent?: InvoiceSyncInput;
 }
 
 export interface ProviderAcceptance {
@@ -68,7 +76,18 @@ export interface ComplianceDecisionRecord {
 }
 
 export type SendMessageResult =
-  | { outcome: 'sent'; idempotencyKey: string; providerMessageId: string; sentAt: string; coversInvoices: string[]; contentHash: string; duplicateSuppressed: boolean; compliance?: ComplianceDecisionRecord }
+  | {
+      outcome: 'sent';
+      idempotencyKey: string;
+      providerMessageId: string;
+      sentAt: string;
+      coversInvoices: string[];
+      contentHash: string;
+      duplicateSuppressed: boolean;
+      compliance?: ComplianceDecisionRecord;
+      /** The activity wrote `mirrorIfSent` (see SendMessageInput). */
+      mirrored?: boolean;
+    }
   /** Another invoice's consolidated message already spoke for this one today. */
   | { outcome: 'covered'; byIdempotencyKey: string; sentAt: string }
   /** The per-debtor budget is spent, or the compliance gate defers: try again at `until`. */

@@ -31,44 +31,49 @@ export function recordInvoiceActivity(db: Database): (input: InvoiceMirrorInput)
  */
 export function syncInvoiceActivity(db: Database): (input: InvoiceSyncInput) => Promise<{ webhookEvents: number }> {
   return async function syncInvoice(input) {
-    const runId = currentRunId();
-    const now = new Date();
-    const events = input.webhookEvents.map((event) => ({
-      delivery_id: event.deliveryId,
-      event_type: event.type,
-      invoice_external_id: event.invoiceId,
-      occurred_at: event.occurredAt,
-      payload: { id: event.deliveryId, type: event.type, invoiceId: event.invoiceId, occurredAt: event.occurredAt, data: event.data },
-    }));
-    const closeTasks = input.closeOpenTasks
-      ? sql`, closed_tasks as (${db
-          .update(escalations)
-          .set({ status: 'superseded', outcome: input.closeOpenTasks, resolvedAt: now })
-          .where(sql`${escalations.workflowId} = ${input.workflowId} and ${escalations.status} in ('open', 'claimed')`)
-          .getSQL()})`
-      : sql``;
-    // Builders embedded with getSQL(): embedded as themselves they would be parenthesised, which a CTE rejects.
-    const [result] = await db.execute<{ queued: number }>(sql`
-      with debtor as (${debtorInsert(db, input, now).getSQL()}),
-      mirror as (${mirrorUpsert(db, input, { summary: input.summary, syncedSeq: input.seq, ...(runId ? { runId } : {}) }, now).getSQL()}),
-      queued as (
-        -- Only events someone subscribed to are kept; with no subscribers the outbox stays empty.
-        insert into ${webhookOutbox} (delivery_id, event_type, invoice_external_id, occurred_at, payload)
-        select e.delivery_id, e.event_type, e.invoice_external_id, e.occurred_at, e.payload
-        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
-          as e(delivery_id text, event_type text, invoice_external_id text, occurred_at timestamptz, payload jsonb)
-        where exists (
-          select 1 from ${webhookSubscriptions}
-          where ${webhookSubscriptions.active} and (${webhookSubscriptions.events} @> array[e.event_type] or ${webhookSubscriptions.events} @> array['*'])
-        )
-        on conflict (delivery_id) do nothing
-        returning 1
-      )${closeTasks}
-      select (select count(*)::int from queued) as queued,
-             -- Wakes the dispatchers, only when there is something for them.
-             (select pg_notify(${webhookOutboxChannel}, '') where exists (select 1 from queued)) as notified`);
-    return { webhookEvents: result?.queued ?? 0 };
+    return writeInvoiceSync(db, input);
   };
+}
+
+/** The sync's one statement; the send activity makes it too, for the state a sent message leads to. */
+export async function writeInvoiceSync(db: Database, input: InvoiceSyncInput): Promise<{ webhookEvents: number }> {
+  const runId = currentRunId();
+  const now = new Date();
+  const events = input.webhookEvents.map((event) => ({
+    delivery_id: event.deliveryId,
+    event_type: event.type,
+    invoice_external_id: event.invoiceId,
+    occurred_at: event.occurredAt,
+    payload: { id: event.deliveryId, type: event.type, invoiceId: event.invoiceId, occurredAt: event.occurredAt, data: event.data },
+  }));
+  const closeTasks = input.closeOpenTasks
+    ? sql`, closed_tasks as (${db
+        .update(escalations)
+        .set({ status: 'superseded', outcome: input.closeOpenTasks, resolvedAt: now })
+        .where(sql`${escalations.workflowId} = ${input.workflowId} and ${escalations.status} in ('open', 'claimed')`)
+        .getSQL()})`
+    : sql``;
+  // Builders embedded with getSQL(): embedded as themselves they would be parenthesised, which a CTE rejects.
+  const [result] = await db.execute<{ queued: number }>(sql`
+    with debtor as (${debtorInsert(db, input, now).getSQL()}),
+    mirror as (${mirrorUpsert(db, input, { summary: input.summary, syncedSeq: input.seq, ...(runId ? { runId } : {}) }, now).getSQL()}),
+    queued as (
+      -- Only events someone subscribed to are kept; with no subscribers the outbox stays empty.
+      insert into ${webhookOutbox} (delivery_id, event_type, invoice_external_id, occurred_at, payload)
+      select e.delivery_id, e.event_type, e.invoice_external_id, e.occurred_at, e.payload
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+        as e(delivery_id text, event_type text, invoice_external_id text, occurred_at timestamptz, payload jsonb)
+      where exists (
+        select 1 from ${webhookSubscriptions}
+        where ${webhookSubscriptions.active} and (${webhookSubscriptions.events} @> array[e.event_type] or ${webhookSubscriptions.events} @> array['*'])
+      )
+      on conflict (delivery_id) do nothing
+      returning 1
+    )${closeTasks}
+    select (select count(*)::int from queued) as queued,
+           -- Wakes the dispatchers, only when there is something for them.
+           (select pg_notify(${webhookOutboxChannel}, '') where exists (select 1 from queued)) as notified`);
+  return { webhookEvents: result?.queued ?? 0 };
 }
 
 /** The debtor's profile belongs to the debtor routes (PUT /v1/debtors/:id): created if missing, never overwritten. */

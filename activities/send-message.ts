@@ -19,7 +19,8 @@ import { contactAttempts, debtors, invoices, messages } from '../db/schema.js';
 import { evaluateContact } from '../compliance/index.js';
 import { contactRequestFrom, decisionRecord, loadContactHistory } from './contact-gate.js';
 import { activityNow } from './activity-clock.js';
-import { acceptedNotRecorded, type ComplianceDecisionRecord, type ProviderAcceptance, type SendMessageInput, type SendMessageResult } from './contracts.js';
+import { acceptedNotRecorded, type ComplianceDecisionRecord, type InvoiceSyncInput, type ProviderAcceptance, type SendMessageInput, type SendMessageResult } from './contracts.js';
+import { writeInvoiceSync } from './invoice-mirror.js';
 import type { EmailSender, RenderedMessage, MessageRenderer, SmsSender } from './ports.js';
 
 export interface SendMessageDependencies {
@@ -224,76 +225,103 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
 
 export function sendMessageActivity(deps: SendMessageDependencies): (input: SendMessageInput) => Promise<SendMessageResult> {
   return async function sendMessage(input) {
-    const now = activityNow(deps.wallClock, input.requestedAt);
-    if (now < new Date(input.window.notBefore) || now >= new Date(input.window.notAfter)) {
-      const local = DateTime.fromJSDate(now, { zone: input.window.timeZone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
-      return {
-        outcome: 'held',
-        reason: `the send window (${input.window.notBefore} – ${input.window.notAfter}) is not open at ${local}; the message was not sent`,
-        rule: 'policy.sendWindow',
-      };
-    }
+    const result = await sendOnce(deps, input);
+    if (result.outcome !== 'sent' || !input.mirrorIfSent) return result;
+    return { ...result, mirrored: await mirrorSentState(deps.db, input.mirrorIfSent, result) };
+  };
+}
 
-    const reservation = await reserve(deps, input, now);
-    if (reservation.kind === 'done') return reservation.result;
-    const { row, resumed, compliance } = reservation;
-    const rendered: RenderedMessage = { text: row.bodyText, ...(row.subject ? { subject: row.subject } : {}), ...(row.bodyHtml ? { html: row.bodyHtml } : {}) };
+/**
+ * Writes the mirror the workflow projected for "this message went out" (SendMessageInput.mirrorIfSent), with
+ * the `message.sent` event completed from the provider's answer. False when the projection does not fit (the
+ * message covered other invoices) or the write failed: the workflow then writes the mirror itself, and a
+ * failure here never turns a sent message into a failed attempt.
+ */
+async function mirrorSentState(db: Database, mirror: InvoiceSyncInput, sent: Extract<SendMessageResult, { outcome: 'sent' }>): Promise<boolean> {
+  if (sent.coversInvoices.length !== 1) return false;
+  const webhookEvents = mirror.webhookEvents.map((event) =>
+    event.type === 'message.sent' && event.data.idempotencyKey === sent.idempotencyKey
+      ? { ...event, data: { ...event.data, providerMessageId: sent.providerMessageId, contentHash: sent.contentHash } }
+      : event,
+  );
+  try {
+    await writeInvoiceSync(db, { ...mirror, webhookEvents });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
-    let providerMessageId: string;
-    try {
-      const accepted = resumed ? previousAcceptance(input) : undefined;
-      if (accepted) {
-        providerMessageId = accepted; // sent by the previous attempt, which could not record it
-      } else if (input.channel === 'email') {
-        providerMessageId = await deps.email.send({ to: input.recipient, message: rendered, idempotencyKey: input.idempotencyKey });
-      } else {
-        const already = resumed ? await deps.sms.findSent({ to: input.recipient, body: rendered.text, since: row.createdAt }) : undefined;
-        providerMessageId = already ?? (await deps.sms.send({ to: input.recipient, body: rendered.text }));
-      }
-      rememberAcceptance({ idempotencyKey: input.idempotencyKey, providerMessageId });
-    } catch (error) {
-      const permanent = deps.email.isPermanentFailure(error) || deps.sms.isPermanentFailure(error);
-      if (!permanent) throw error; // transient (connection refused, 4xx, 429, 5xx): Temporal retries with backoff
-      const { code, message } = describeFailure(error);
-      await deps.db.transaction(async (tx) => {
-        await tx
-          .update(messages)
-          .set({ status: 'failed', errorCode: code, errorMessage: message, updatedAt: activityNow(deps.wallClock, input.requestedAt) })
-          .where(eq(messages.idempotencyKey, input.idempotencyKey));
-        // Nothing reached the debtor: the attempt must not count against them.
-        await tx.delete(contactAttempts).where(eq(contactAttempts.id, input.idempotencyKey));
-      });
-      return { outcome: 'failed', reason: message, errorCode: code };
-    }
-
-    const sentAt = activityNow(deps.wallClock, input.requestedAt);
-    try {
-      await deps.db
-        .update(messages)
-        .set({ status: 'sent', providerMessageId, sentAt, updatedAt: sentAt })
-        .where(and(eq(messages.idempotencyKey, input.idempotencyKey), eq(messages.status, 'sending')));
-    } catch (error) {
-      // A local attempt has no heartbeat to carry the acceptance: it travels in the failure instead, and the
-      // workflow hands it to the durable attempt (input.acceptedBefore), which records it without sending.
-      if (isLocalAttempt()) {
-        throw ApplicationFailure.create({
-          message: `the provider accepted ${input.idempotencyKey} as ${providerMessageId}, but the outbox could not be updated: ${(error as Error).message}`,
-          type: acceptedNotRecorded,
-          details: [{ idempotencyKey: input.idempotencyKey, providerMessageId } satisfies ProviderAcceptance],
-        });
-      }
-      throw error;
-    }
+async function sendOnce(deps: SendMessageDependencies, input: SendMessageInput): Promise<SendMessageResult> {
+  const now = activityNow(deps.wallClock, input.requestedAt);
+  if (now < new Date(input.window.notBefore) || now >= new Date(input.window.notAfter)) {
+    const local = DateTime.fromJSDate(now, { zone: input.window.timeZone }).toFormat('yyyy-MM-dd HH:mm ZZZZ');
     return {
-      outcome: 'sent',
-      idempotencyKey: input.idempotencyKey,
-      providerMessageId,
-      sentAt: sentAt.toISOString(),
-      coversInvoices: row.coversInvoices,
-      contentHash: row.contentHash,
-      duplicateSuppressed: false,
-      ...(compliance ? { compliance } : {}),
+      outcome: 'held',
+      reason: `the send window (${input.window.notBefore} – ${input.window.notAfter}) is not open at ${local}; the message was not sent`,
+      rule: 'policy.sendWindow',
     };
+  }
+
+  const reservation = await reserve(deps, input, now);
+  if (reservation.kind === 'done') return reservation.result;
+  const { row, resumed, compliance } = reservation;
+  const rendered: RenderedMessage = { text: row.bodyText, ...(row.subject ? { subject: row.subject } : {}), ...(row.bodyHtml ? { html: row.bodyHtml } : {}) };
+
+  let providerMessageId: string;
+  try {
+    const accepted = resumed ? previousAcceptance(input) : undefined;
+    if (accepted) {
+      providerMessageId = accepted; // sent by the previous attempt, which could not record it
+    } else if (input.channel === 'email') {
+      providerMessageId = await deps.email.send({ to: input.recipient, message: rendered, idempotencyKey: input.idempotencyKey });
+    } else {
+      const already = resumed ? await deps.sms.findSent({ to: input.recipient, body: rendered.text, since: row.createdAt }) : undefined;
+      providerMessageId = already ?? (await deps.sms.send({ to: input.recipient, body: rendered.text }));
+    }
+    rememberAcceptance({ idempotencyKey: input.idempotencyKey, providerMessageId });
+  } catch (error) {
+    const permanent = deps.email.isPermanentFailure(error) || deps.sms.isPermanentFailure(error);
+    if (!permanent) throw error; // transient (connection refused, 4xx, 429, 5xx): Temporal retries with backoff
+    const { code, message } = describeFailure(error);
+    await deps.db.transaction(async (tx) => {
+      await tx
+        .update(messages)
+        .set({ status: 'failed', errorCode: code, errorMessage: message, updatedAt: activityNow(deps.wallClock, input.requestedAt) })
+        .where(eq(messages.idempotencyKey, input.idempotencyKey));
+      // Nothing reached the debtor: the attempt must not count against them.
+      await tx.delete(contactAttempts).where(eq(contactAttempts.id, input.idempotencyKey));
+    });
+    return { outcome: 'failed', reason: message, errorCode: code };
+  }
+
+  const sentAt = activityNow(deps.wallClock, input.requestedAt);
+  try {
+    await deps.db
+      .update(messages)
+      .set({ status: 'sent', providerMessageId, sentAt, updatedAt: sentAt })
+      .where(and(eq(messages.idempotencyKey, input.idempotencyKey), eq(messages.status, 'sending')));
+  } catch (error) {
+    // A local attempt has no heartbeat to carry the acceptance: it travels in the failure instead, and the
+    // workflow hands it to the durable attempt (input.acceptedBefore), which records it without sending.
+    if (isLocalAttempt()) {
+      throw ApplicationFailure.create({
+        message: `the provider accepted ${input.idempotencyKey} as ${providerMessageId}, but the outbox could not be updated: ${(error as Error).message}`,
+        type: acceptedNotRecorded,
+        details: [{ idempotencyKey: input.idempotencyKey, providerMessageId } satisfies ProviderAcceptance],
+      });
+    }
+    throw error;
+  }
+  return {
+    outcome: 'sent',
+    idempotencyKey: input.idempotencyKey,
+    providerMessageId,
+    sentAt: sentAt.toISOString(),
+    coversInvoices: row.coversInvoices,
+    contentHash: row.contentHash,
+    duplicateSuppressed: false,
+    ...(compliance ? { compliance } : {}),
   };
 }
 

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { debtors, messages } from '../../db/schema.js';
+import { webhookSubscriptions } from '../../db/api-schema.js';
+import { debtors, invoices, messages, webhookOutbox } from '../../db/schema.js';
 import { recordInvoiceActivity } from '../../activities/invoice-mirror.js';
 import { sendMessageActivity } from '../../activities/send-message.js';
 import { acceptedNotRecorded, type ProviderAcceptance, type SendMessageInput } from '../../activities/contracts.js';
@@ -181,5 +182,63 @@ describe('sendMessage activity', () => {
     const mails = channels.mail.messages().filter((m) => ids.some((id) => m.subject === `Invoice ${id}`));
     expect(mails).toHaveLength(1);
     expect(mails[0]?.text).toMatch(/also due: INV-\d{3}, INV-\d{3}, INV-\d{3}, INV-\d{3}/);
+  });
+
+  it('writes the mirror the workflow projected once the message is out, completing message.sent with the provider\'s answer', async () => {
+    await openInvoice('INV-400', 'D-400');
+    await openInvoice('INV-501', 'D-500');
+    await openInvoice('INV-502', 'D-500');
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    const projected = (externalId: string, debtorId: string): NonNullable<SendMessageInput['mirrorIfSent']> => ({
+      externalId,
+      debtor: { id: debtorId, name: 'Ana Díaz', timeZone: 'America/New_York', locale: 'en-US', segment: 'smb' },
+      currency: 'USD', amountMinor: 120_000, balanceMinor: 120_000, issuedOn: '2026-01-30', dueOn: '2026-03-01', status: 'open',
+      policyId: 'b2b-net30-standard', policyVersion: 1, nextActionAt: '2026-03-09T15:00:00Z',
+      workflowId: `invoice-${externalId}`, seq: 2, summary: { nextStep: 'overdue-7' },
+      webhookEvents: [{
+        deliveryId: `invoice-${externalId}:1`, type: 'message.sent', invoiceId: externalId, occurredAt: '2026-03-02T15:00:00Z',
+        data: { kind: 'sent', reason: 'email sent to ana@debtor.example', idempotencyKey: `invoice-${externalId}:due-today:2026-03-02` },
+      }],
+    });
+
+    const alone = await send(input({ invoiceExternalId: 'INV-400', debtorId: 'D-400', mirrorIfSent: projected('INV-400', 'D-400') }));
+    expect(alone).toMatchObject({ outcome: 'sent', mirrored: true });
+    const [mirror] = await database.db.select().from(invoices).where(eq(invoices.externalId, 'INV-400'));
+    expect(mirror).toMatchObject({ summary: { nextStep: 'overdue-7' }, syncedSeq: 2 });
+    expect(mirror?.nextActionAt?.toISOString()).toBe('2026-03-09T15:00:00.000Z');
+
+    // A message covering two invoices reads differently from the projection: the workflow writes the mirror.
+    const results = await Promise.all(
+      ['INV-501', 'INV-502'].map((id) =>
+        send(input({ invoiceExternalId: id, debtorId: 'D-500', idempotencyKey: `invoice-${id}:due-today:2026-03-02`, budget: { consolidate: true }, mirrorIfSent: projected(id, 'D-500') })),
+      ),
+    );
+    const consolidated = results.find((r) => r.outcome === 'sent');
+    expect(consolidated).toMatchObject({ outcome: 'sent', mirrored: false });
+    const rows = await database.db.select().from(invoices).where(eq(invoices.debtorId, 'D-500'));
+    expect(rows.map((r) => r.syncedSeq)).toEqual([0, 0]);
+  });
+
+  it('puts the provider\'s answer into the projected message.sent event it writes to the outbox', async () => {
+    await openInvoice('INV-600', 'D-600');
+    await database.db.insert(webhookSubscriptions).values({ id: 'wh_send_mirror', url: 'http://127.0.0.1:9/hooks', secret: 'whsec_x', events: ['message.sent'], createdBy: 'test' });
+    try {
+      const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+      const key = 'invoice-INV-600:due-today:2026-03-02';
+      const result = await send(input({
+        invoiceExternalId: 'INV-600', debtorId: 'D-600',
+        mirrorIfSent: {
+          externalId: 'INV-600', debtor: { id: 'D-600', name: 'Ana Díaz', timeZone: 'America/New_York', locale: 'en-US', segment: 'smb' },
+          currency: 'USD', amountMinor: 120_000, balanceMinor: 120_000, issuedOn: '2026-01-30', dueOn: '2026-03-01', status: 'open',
+          policyId: 'b2b-net30-standard', policyVersion: 1, nextActionAt: null, workflowId: 'invoice-INV-600', seq: 2, summary: {},
+          webhookEvents: [{ deliveryId: 'invoice-INV-600:1', type: 'message.sent', invoiceId: 'INV-600', occurredAt: '2026-03-02T15:00:00Z', data: { kind: 'sent', idempotencyKey: key } }],
+        },
+      }));
+      expect(result.outcome === 'sent' && result.mirrored).toBe(true);
+      const [event] = await database.db.select().from(webhookOutbox).where(eq(webhookOutbox.deliveryId, 'invoice-INV-600:1'));
+      expect(event?.payload).toMatchObject({ type: 'message.sent', data: { idempotencyKey: key, providerMessageId: result.outcome === 'sent' ? result.providerMessageId : 'x', contentHash: expect.stringMatching(/^sha256:/) } });
+    } finally {
+      await database.db.delete(webhookSubscriptions).where(eq(webhookSubscriptions.id, 'wh_send_mirror'));
+    }
   });
 });
