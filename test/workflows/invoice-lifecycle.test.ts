@@ -39,11 +39,13 @@ const zone = 'America/New_York';
 /**
  * `RECORD_HISTORIES=1 npx vitest run test/workflows/invoice-lifecycle.test.ts` writes the histories of the
  * marked lives to test/histories/, where the replay test replays them against every later workflow change.
- * Re-record only for a deliberate, patched() change whose new histories you have reviewed.
+ * Record only for a deliberate change of the commands a life issues, under a new prefix, and keep the
+ * earlier files: runs recorded with them may still be in flight. The prefixes so far: none (first release),
+ * `lean-` (patch lean-history), `lean-send-mirror-` (the send activity writes the mirror of a sent message).
  */
 async function recordHistory(name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
-  writeFileSync(fileURLToPath(new URL(`../histories/lean-${name}.json`, import.meta.url)), historyToJSON(await handle.fetchHistory()));
+  writeFileSync(fileURLToPath(new URL(`../histories/lean-send-mirror-${name}.json`, import.meta.url)), historyToJSON(await handle.fetchHistory()));
 }
 
 /** The second Sunday of March (US DST start) of the first year whose March is at least 60 days after `now`. */

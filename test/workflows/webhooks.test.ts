@@ -12,7 +12,8 @@ import { DateTime } from 'luxon';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { webhookSubscriptions } from '../../db/api-schema.js';
-import { debtors, webhookOutbox } from '../../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { debtors, messages, webhookOutbox } from '../../db/schema.js';
 import { WebhookDispatcher } from '../../worker/webhook-dispatcher.js';
 import { registerSearchAttributes } from '../../embedded/search-attribute-registration.js';
 import { invoiceWorkflow } from '../../workflows/invoice/invoice-workflow.js';
@@ -22,6 +23,17 @@ import { startTestChannels, type TestChannels } from '../harness/channels.js';
 import { createTestDatabase } from '../harness/database.js';
 import { bundleInvoiceWorkflows, createTestInvoiceWorker } from '../harness/invoice-worker.js';
 import { createTimeSkippingEnv, uniqueName } from '../harness/temporal.js';
+
+type HistoryEvent = {
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  markerRecordedEventAttributes?: { markerName?: string; details?: { data?: { payloads?: Array<{ data?: string }> } } };
+};
+
+/** The activity type a local activity's marker records (core keeps it in the marker's `data` payload). */
+function localActivityType(event: HistoryEvent): string {
+  const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data ?? '';
+  return (JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { activity_type: string }).activity_type;
+}
 
 interface Received {
   delivery: string;
@@ -94,7 +106,7 @@ describe('outbound webhooks', () => {
         await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'WIRE-9', amountMinor: 77_000 }] });
         await handle.result();
         if (process.env.RECORD_HISTORIES) {
-          writeFileSync(fileURLToPath(new URL('../histories/lean-invoice-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
+          writeFileSync(fileURLToPath(new URL('../histories/lean-send-mirror-invoice-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
         }
       });
       await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
@@ -102,8 +114,12 @@ describe('outbound webhooks', () => {
       await dispatcher.stop();
     }
     // No activity per event any more: the history schedules none for webhooks.
-    const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as { events: Array<{ activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }> };
+    const history = JSON.parse(historyToJSON(await handle.fetchHistory())) as { events: HistoryEvent[] };
     expect(history.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverWebhooks')).toEqual([]);
+    // Each send wrote the mirror and its message.sent event itself: a sync when the invoice first waits and one
+    // when it closes, none after a send.
+    const localActivities = history.events.flatMap((e) => (e.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? [localActivityType(e)] : []));
+    expect(localActivities).toEqual(['syncInvoice', 'sendMessage', 'sendMessage', 'syncInvoice']);
     const outbox = await database.db.select().from(webhookOutbox);
     expect(outbox.map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered']);
     expect(outbox.find((r) => r.attempts === 2)?.eventType).toBe('message.sent'); // the one that met the outage
@@ -114,5 +130,11 @@ describe('outbound webhooks', () => {
     expect(new Set(received.map((r) => r.delivery)).size).toBe(3);
     expect(received.every((r) => r.body.invoiceId === id)).toBe(true);
     expect(received.find((r) => r.type === 'invoice.paid')?.body.data).toMatchObject({ balanceMinor: 0, currency: 'USD' });
+    // The sending activity completed the events with the provider's answer, as the timeline has it.
+    const timeline = await database.db.select().from(messages).where(eq(messages.invoiceExternalId, id));
+    for (const sent of received.filter((r) => r.type === 'message.sent')) {
+      const message = timeline.find((m) => m.idempotencyKey === sent.body.data.idempotencyKey);
+      expect(sent.body.data).toMatchObject({ kind: 'sent', channel: 'email', reason: 'email sent to ap@soylent.example', providerMessageId: message?.providerMessageId, contentHash: message?.contentHash });
+    }
   });
 });

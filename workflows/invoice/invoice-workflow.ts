@@ -126,15 +126,17 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   /** Bumped by every handler that changes state: the main loop re-plans when it moves. */
   let version = 0;
 
-  const record = (entry: Omit<TimelineEntry, 'at' | 'policy'>): void => {
+  /** Appends to the timeline; in lean runs, returns the webhook event it queued for the next sync, if any. */
+  const record = (entry: Omit<TimelineEntry, 'at' | 'policy'>): WebhookEventRecord | undefined => {
     const full: TimelineEntry = { at: nowIso(), policy: { id: policy().id, version: policy().version }, ...entry };
     run.timeline.push(full);
     decisions.record(run.state.invoice.invoiceId, full);
     const type = webhookEventType(full);
     if (type && lean) {
       // Written to the webhook outbox with the next sync of the mirror; the worker's dispatcher delivers it.
-      unsyncedWebhooks.push(webhookEvent(type, full, `${workflowId}:${run.timeline.length - 1}`));
-      return;
+      const event = webhookEvent(type, full, `${workflowId}:${run.timeline.length - 1}`);
+      unsyncedWebhooks.push(event);
+      return event;
     }
     // Added after the first release: runs recorded before it replay without these activity calls.
     if (type && patched('outbound-webhooks')) {
@@ -142,6 +144,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       pendingNotifications.add(delivery);
       void delivery.finally(() => pendingNotifications.delete(delivery));
     }
+    return undefined;
   };
   /** Webhook deliveries in flight (runs before `lean-history`): a run does not end before they finish. */
   const pendingNotifications = new Set<Promise<void>>();
@@ -182,21 +185,23 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     version++;
   };
 
-  const summary = (): InvoiceSummary => ({
-    invoiceId: run.state.invoice.invoiceId,
+  /** What the state query answers, for the invoice as it is or as it will be (see projectSent). */
+  const summaryOf = (state: InvoiceState, next: NextAction | null): InvoiceSummary => ({
+    invoiceId: state.invoice.invoiceId,
     status: run.status,
-    currency: run.state.invoice.currency,
-    amountMinor: run.state.invoice.amountMinor,
-    balanceMinor: run.state.balanceMinor,
-    dueDate: run.state.invoice.dueDate,
+    currency: state.invoice.currency,
+    amountMinor: state.invoice.amountMinor,
+    balanceMinor: state.balanceMinor,
+    dueDate: state.invoice.dueDate,
     policy: { id: policy().id, version: policy().version, contentHash: policy().contentHash },
-    nextAction: run.status === 'open' ? nextAction : null,
-    promise: run.state.promises.find((p) => p.status === 'active') ?? null,
-    disputes: run.state.disputes,
-    pause: run.state.pause,
+    nextAction: run.status === 'open' ? next : null,
+    promise: state.promises.find((p) => p.status === 'active') ?? null,
+    disputes: state.disputes,
+    pause: state.pause,
     contact: run.contact,
     openTasks: run.openTasks,
   });
+  const summary = (): InvoiceSummary => summaryOf(run.state, nextAction);
 
   // ---------------------------------------------------------------- messages
   const requireOpen = (): void => {
@@ -320,27 +325,28 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   let published = '';
   const publish = (closeOpenTasks?: string): Promise<void> => (lean ? syncState(closeOpenTasks) : publishToSearchAndMirror());
 
-  const mirrorRow = () => {
-    const invoice = run.state.invoice;
+  const mirrorRowOf = (state: InvoiceState, next: NextAction | null) => {
+    const invoice = state.invoice;
     return {
       externalId: invoice.invoiceId,
       debtor: { id: invoice.debtor.id, name: invoice.debtor.name, timeZone: invoice.debtor.timeZone, locale: invoice.debtor.locale, segment: invoice.debtor.segment ?? 'unassigned' },
       currency: invoice.currency,
       amountMinor: invoice.amountMinor,
-      balanceMinor: run.state.balanceMinor,
+      balanceMinor: state.balanceMinor,
       issuedOn: invoice.issueDate,
       dueOn: invoice.dueDate,
       status: run.status,
       policyId: policy().id,
       policyVersion: policy().version,
-      nextActionAt: nextActionInstant(),
+      nextActionAt: nextActionInstant(next),
     };
   };
+  const mirrorRow = () => mirrorRowOf(run.state, nextAction);
   /** When the next action will really happen: a deferral (Reg F, the debtor's budget) moves it later. */
-  const nextActionInstant = (): string | null => {
-    if (!nextAction || nextAction.kind === 'none' || run.status !== 'open') return null;
-    const deferredTo = nextAction.kind === 'action' ? run.notBefore[nextAction.stepId] : undefined;
-    return deferredTo && Date.parse(deferredTo) > Date.parse(nextAction.at) ? deferredTo : nextAction.at;
+  const nextActionInstant = (next: NextAction | null): string | null => {
+    if (!next || next.kind === 'none' || run.status !== 'open') return null;
+    const deferredTo = next.kind === 'action' ? run.notBefore[next.stepId] : undefined;
+    return deferredTo && Date.parse(deferredTo) > Date.parse(next.at) ? deferredTo : next.at;
   };
 
   /**
@@ -368,6 +374,46 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       ...(closeOpenTasks ? { closeOpenTasks } : {}),
     });
     syncedSummary = fingerprint;
+  };
+
+  /**
+   * The mirror write a send of this step leads to if the message goes out: the step done, the next action
+   * re-planned, the `message.sent` event (the activity adds the provider's id and the content hash), and the
+   * events still waiting for a sync. The send activity makes it (SendMessageInput.mirrorIfSent), so a message
+   * step costs one local activity instead of a send and a sync. Which path a run took is in its history (the
+   * send's result says `mirrored`), so runs recorded before this replay as they were.
+   */
+  const projectSent = (stepId: string, channel: MessageChannel, address: string, key: string) => {
+    if (run.state.nextStepId !== stepId) return undefined;
+    const at = nowIso();
+    const state = applyInvoiceEvent(run.state, { type: 'step-completed', at, stepId, channel }, policy());
+    if (state.status !== run.state.status) return undefined;
+    const next = planNextAction(state, policy(), at);
+    const entry: TimelineEntry = {
+      at, policy: { id: policy().id, version: policy().version }, kind: 'sent', stepId, channel,
+      reason: sentReason(channel, address, [run.state.invoice.invoiceId], 'step'), rule: `policy.steps.${stepId}`, detail: { idempotencyKey: key },
+    };
+    const projected = summaryOf(state, next);
+    const carried = [...unsyncedWebhooks];
+    return {
+      fingerprint: JSON.stringify(projected),
+      carried,
+      sync: {
+        ...mirrorRowOf(state, next),
+        workflowId,
+        seq: run.timeline.length + 1,
+        summary: projected as unknown as Record<string, unknown>,
+        webhookEvents: [...carried, webhookEvent('message.sent', entry, `${workflowId}:${run.timeline.length}`)],
+      },
+    };
+  };
+  /** The send activity wrote the projection: the next sync writes only what differs from it. */
+  const settleMirroredSend = (projection: NonNullable<ReturnType<typeof projectSent>>, sentEvent: WebhookEventRecord | undefined): void => {
+    // The activity wrote its own message.sent event (same delivery id unless the timeline moved meanwhile).
+    const written = new Set<WebhookEventRecord | undefined>([...projection.carried, sentEvent]);
+    const left = unsyncedWebhooks.filter((event) => !written.has(event));
+    unsyncedWebhooks.splice(0, unsyncedWebhooks.length, ...left);
+    syncedSummary = projection.fingerprint;
   };
 
   const publishToSearchAndMirror = async (): Promise<void> => {
@@ -446,6 +492,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     const window = nextWindowOpening(DateTime.fromMillis(Date.now(), { zone: 'utc' }), policy(), zone);
     const windowDate = window.at.setZone(zone).toISODate() ?? '';
     const key = `${workflowId}:${plan.stepId}:${channel}:${windowDate}`;
+    const projection = lean && mode === 'step' && address ? projectSent(plan.stepId, channel, address, key) : undefined;
     let result: SendMessageResult;
     try {
       result = await send({
@@ -466,6 +513,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
           ...(policy().compliance.maxMessagesPerDebtorPerWeek !== undefined ? { maxPerWeek: policy().compliance.maxMessagesPerDebtorPerWeek } : {}),
         },
         window: { notBefore: window.at.toUTC().toISO() ?? '', notAfter: window.closes.toUTC().toISO() ?? '', timeZone: zone },
+        ...(projection ? { mirrorIfSent: projection.sync } : {}),
       });
     } catch (error) {
       // Retries are unlimited for transient faults, so a failure here is permanent (a template that cannot
@@ -477,17 +525,19 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
       return {};
     }
     switch (result.outcome) {
-      case 'sent':
-        record({
+      case 'sent': {
+        const sentEvent = record({
           kind: 'sent', stepId: plan.stepId, channel,
-          reason: `${channel} sent to ${address}${result.coversInvoices.length > 1 ? `, covering invoices ${result.coversInvoices.join(', ')}` : ''}${mode !== 'step' ? ' (fallback channel)' : ''}`,
+          reason: sentReason(channel, address as string, result.coversInvoices, mode),
           rule: `policy.steps.${plan.stepId}`,
           detail: { idempotencyKey: key, providerMessageId: result.providerMessageId, contentHash: result.contentHash },
           ...(result.compliance ? { compliance: result.compliance } : {}),
         });
         if (channel === 'sms') run.smsKeys[plan.stepId] = key;
         if (mode !== 'fallback-after-delivery-failure') completeStep(plan.stepId, channel);
+        if (projection && result.mirrored) settleMirroredSend(projection, sentEvent);
         return {};
+      }
       case 'covered':
         record({ kind: 'sent', stepId: plan.stepId, channel, reason: `covered by the debtor's consolidated ${channel} sent at ${result.sentAt}`, rule: 'policy.consolidation', detail: { idempotencyKey: result.byIdempotencyKey } });
         if (mode !== 'fallback-after-delivery-failure') completeStep(plan.stepId, channel);
@@ -700,6 +750,11 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   await condition(allHandlersFinished);
   await Promise.all([...pendingNotifications]);
   return summary();
+}
+
+/** The timeline's (and the message.sent webhook's) wording of a sent message. */
+function sentReason(channel: MessageChannel, address: string, coversInvoices: readonly string[], mode: 'step' | 'fallback' | 'fallback-after-delivery-failure'): string {
+  return `${channel} sent to ${address}${coversInvoices.length > 1 ? `, covering invoices ${coversInvoices.join(', ')}` : ''}${mode !== 'step' ? ' (fallback channel)' : ''}`;
 }
 
 /** Which outbound webhook, if any, a timeline entry is. */
