@@ -45,6 +45,20 @@ describe('replay harness', () => {
     expect(forcedOn.map((o) => o.error ?? 'replayed')).toEqual(older.map(() => expect.stringMatching(/nondetermin/i)));
   });
 
+  it('guards the send-mirror change twice: by its patch, and by the send result recorded in the history', async () => {
+    const files = historyFiles(committedHistories);
+    const sendMirror = files.filter((f) => path.basename(f).startsWith('lean-send-mirror-'));
+    const leanBefore = files.filter((f) => path.basename(f).startsWith('lean-') && !sendMirror.includes(f));
+    expect(sendMirror.length).toBeGreaterThan(0);
+    // Runs since the patch carry its marker: code without the patch call cannot replay them.
+    const withoutPatch = await replayHistories(sendMirror, undefined, withPatchForced('send-mirror', false));
+    expect(withoutPatch.map((o) => o.error ?? 'replayed')).toEqual(sendMirror.map(() => expect.stringMatching(/nondetermin/i)));
+    // Runs before it replay even with the new path forced on: their recorded send results do not say
+    // `mirrored`, so the workflow writes the mirror itself, as it did when they ran.
+    const forcedOn = await replayHistories(leanBefore, undefined, withPatchForced('send-mirror', true));
+    expect(forcedOn.map((o) => o.error ?? 'replayed')).toEqual(leanBefore.map(() => 'replayed'));
+  });
+
   describe('on a freshly exported history', () => {
     let env: TestWorkflowEnvironment;
     let historyFile: string;

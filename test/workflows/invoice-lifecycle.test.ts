@@ -41,7 +41,8 @@ const zone = 'America/New_York';
  * marked lives to test/histories/, where the replay test replays them against every later workflow change.
  * Record only for a deliberate change of the commands a life issues, under a new prefix, and keep the
  * earlier files: runs recorded with them may still be in flight. The prefixes so far: none (first release),
- * `lean-` (patch lean-history), `lean-send-mirror-` (the send activity writes the mirror of a sent message).
+ * `lean-` (patch lean-history), `lean-send-mirror-` (patch send-mirror: the send activity writes the mirror of a
+ * sent message).
  */
 async function recordHistory(name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;

@@ -107,6 +107,11 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
    * original commands.
    */
   const lean = patched('lean-history');
+  /**
+   * Lean runs started since this patch let the send activity write the mirror of a sent message (projectSent):
+   * one local activity per message step instead of two.
+   */
+  const sendMirror = lean && patched('send-mirror');
   const workflowId = workflowInfo().workflowId;
   const nowIso = (): string => new Date().toISOString();
   const run: InvoiceRunState = input.resume ?? {
@@ -380,8 +385,9 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
    * The mirror write a send of this step leads to if the message goes out: the step done, the next action
    * re-planned, the `message.sent` event (the activity adds the provider's id and the content hash), and the
    * events still waiting for a sync. The send activity makes it (SendMessageInput.mirrorIfSent), so a message
-   * step costs one local activity instead of a send and a sync. Which path a run took is in its history (the
-   * send's result says `mirrored`), so runs recorded before this replay as they were.
+   * step costs one local activity instead of a send and a sync. The activity may decline (the message covered
+   * other invoices, or the write failed): its result says whether it wrote (`mirrored`), and the workflow syncs
+   * itself when it did not.
    */
   const projectSent = (stepId: string, channel: MessageChannel, address: string, key: string) => {
     if (run.state.nextStepId !== stepId) return undefined;
@@ -492,7 +498,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     const window = nextWindowOpening(DateTime.fromMillis(Date.now(), { zone: 'utc' }), policy(), zone);
     const windowDate = window.at.setZone(zone).toISODate() ?? '';
     const key = `${workflowId}:${plan.stepId}:${channel}:${windowDate}`;
-    const projection = lean && mode === 'step' && address ? projectSent(plan.stepId, channel, address, key) : undefined;
+    const projection = sendMirror && mode === 'step' && address ? projectSent(plan.stepId, channel, address, key) : undefined;
     let result: SendMessageResult;
     try {
       result = await send({
