@@ -74,3 +74,13 @@ export function cpuMsPer(before: CpuSnapshot | undefined, after: CpuSnapshot | u
   const result = { benchProcess: per('benchProcess'), temporal: per('temporal'), postgres: per('postgres') };
   return { ...result, total: Math.round((result.benchProcess + result.temporal + result.postgres) * 10) / 10 };
 }
+
+/** CPU seconds spent between two snapshots. */
+export function cpuSpent(before: CpuSnapshot | undefined, after: CpuSnapshot | undefined): CpuSnapshot | undefined {
+  if (!before || !after) return undefined;
+  return { benchProcess: after.benchProcess - before.benchProcess, temporal: after.temporal - before.temporal, postgres: after.postgres - before.postgres };
+}
+
+export function addCpu(a: CpuSnapshot, b: CpuSnapshot): CpuSnapshot {
+  return { benchProcess: a.benchProcess + b.benchProcess, temporal: a.temporal + b.temporal, postgres: a.postgres + b.postgres };
+}

@@ -6,8 +6,9 @@
  * activity: PostgreSQL outbox row and contact ledger under the debtor's lock, compliance gate, render, send,
  * mark sent; the invoice mirror is written by a local activity whenever the state changes. The payment is
  * sent once the provider has accepted the message (so the step is never skipped by an early payment).
- * The bare life: start → completed, nothing else. Both run with the production worker factory and defaults, one
- * after the other (never together, so neither steals the other's CPU), after a warm-up that is not timed.
+ * The bare life: start → completed, nothing else. Both run with the production worker factory and defaults,
+ * after a warm-up that is not timed, in alternating rounds (invoices, bare, invoices, bare…), never together, so
+ * neither steals the other's CPU and both see the same drift of the machine's speed.
  */
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
@@ -17,7 +18,7 @@ import type { Stack } from '../test/harness/stack.js';
 import { invoiceWorkflow } from '../workflows/invoice/invoice-workflow.js';
 import { invoiceWorkflowId, recordPaymentUpdate } from '../workflows/invoice/messages.js';
 import { invoiceIndex } from '../workflows/search-attributes.js';
-import { cpuMsPer, cpuSnapshot } from './cpu.js';
+import { addCpu, cpuMsPer, cpuSnapshot, cpuSpent, type CpuSnapshot } from './cpu.js';
 import { startBenchWorker } from './invoice-worker.js';
 import { runPool, withTimeout } from './stats.js';
 import { bareWorkflow } from './workflows/bare.js';
@@ -32,6 +33,8 @@ export interface ThroughputOptions {
   invoices: number;
   bare: number;
   concurrency: number;
+  /** Invoice and bare runs alternate this many times, each with its share of the lives. */
+  rounds: number;
   tag: string;
 }
 
@@ -42,6 +45,8 @@ export interface RateDetail {
   perSec: number;
   /** CPU milliseconds per life in this process, the Temporal server and PostgreSQL (Linux; absent elsewhere). */
   cpuMsPerLife?: ReturnType<typeof cpuMsPer>;
+  /** Each round's own rate, to show the spread within the run. */
+  rounds?: Array<{ count: number; elapsedMs: number; perSec: number }>;
 }
 
 export interface ThroughputResult {
@@ -122,13 +127,28 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     if (summary.status !== 'paid') throw new Error(`invoice ${id} ended ${summary.status}, not paid`);
   };
 
-  let invoiceRate: Omit<RateDetail, 'count' | 'concurrency'> | undefined;
+  const bareQueue = `${options.tag}-bare`;
+  const bareWorker = await Worker.create({ connection: options.connection, namespace: stack.namespace, taskQueue: bareQueue, workflowBundle: options.bareBundle });
+  const warmBare = Math.min(50, options.bare);
+  const bareLife = (i: number): Promise<void> => withTimeout(client.workflow.execute(bareWorkflow, { taskQueue: bareQueue, workflowId: `${options.tag}-bare-${i}` }), 60_000, `bare workflow ${i}`);
+
+  // Invoices and bare workflows take turns, round after round (never at the same time): the machine's speed
+  // drifts during a run, and alternating lets both rates see the same drift, so their ratio holds still.
+  const invoiceRounds: TimedRound[] = [];
+  const bareRounds: TimedRound[] = [];
   try {
-    await invoiceWorker.runUntil(async () => {
-      await runPool(warmInvoices, options.concurrency, (i) => life(ids[i]!));
-      const before = cpuSnapshot(stack.pidDir);
-      invoiceRate = { ...(await runPool(options.invoices, options.concurrency, (i) => life(ids[warmInvoices + i]!))), cpuMsPerLife: cpuMsPer(before, cpuSnapshot(stack.pidDir), options.invoices) };
-    });
+    await invoiceWorker.runUntil(() =>
+      bareWorker.runUntil(async () => {
+        await runPool(warmInvoices, options.concurrency, (i) => life(ids[i]!));
+        await runPool(warmBare, options.concurrency, (i) => bareLife(i));
+        for (let round = 0; round < options.rounds; round++) {
+          const invoices = share(options.invoices, options.rounds, round);
+          invoiceRounds.push(await timedRound(stack.pidDir, invoices.count, options.concurrency, (i) => life(ids[warmInvoices + invoices.first + i]!)));
+          const bare = share(options.bare, options.rounds, round);
+          bareRounds.push(await timedRound(stack.pidDir, bare.count, options.concurrency, (i) => bareLife(warmBare + bare.first + i)));
+        }
+      }),
+    );
   } finally {
     await closeInvoiceWorker();
   }
@@ -145,24 +165,48 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     if (received.get(id) !== 1) throw new Error(`invoice ${id}: ${received.get(id) ?? 0} messages arrived, expected exactly 1`);
   }
 
-  const bareQueue = `${options.tag}-bare`;
-  const bareWorker = await Worker.create({ connection: options.connection, namespace: stack.namespace, taskQueue: bareQueue, workflowBundle: options.bareBundle });
-  const warmBare = Math.min(50, options.bare);
-  let bareRate: Omit<RateDetail, 'count' | 'concurrency'> | undefined;
-  await bareWorker.runUntil(async () => {
-    const one = (i: number): Promise<void> => withTimeout(client.workflow.execute(bareWorkflow, { taskQueue: bareQueue, workflowId: `${options.tag}-bare-${i}` }), 60_000, `bare workflow ${i}`);
-    await runPool(warmBare, options.concurrency, (i) => one(i));
-    const before = cpuSnapshot(stack.pidDir);
-    bareRate = { ...(await runPool(options.bare, options.concurrency, (i) => one(warmBare + i))), cpuMsPerLife: cpuMsPer(before, cpuSnapshot(stack.pidDir), options.bare) };
-  });
-
-  const invoice = { count: options.invoices, concurrency: options.concurrency, ...invoiceRate! };
-  const bare = { count: options.bare, concurrency: options.concurrency, ...bareRate! };
+  const invoiceRate = combineRounds(invoiceRounds);
+  const bareRate = combineRounds(bareRounds);
+  const invoice = { count: options.invoices, concurrency: options.concurrency, ...invoiceRate };
+  const bare = { count: options.bare, concurrency: options.concurrency, ...bareRate };
   return {
     invoicesPerSec: invoice.perSec,
     bareWorkflowsPerSec: bare.perSec,
     throughputRatio: invoice.perSec / bare.perSec,
     invoice,
     bareWorkflow: bare,
+  };
+}
+
+interface TimedRound {
+  count: number;
+  elapsedMs: number;
+  perSec: number;
+  cpu: CpuSnapshot | undefined;
+}
+
+/** The `round`-th of `rounds` nearly equal slices of `total` lives. */
+function share(total: number, rounds: number, round: number): { first: number; count: number } {
+  const first = Math.floor((total * round) / rounds);
+  return { first, count: Math.floor((total * (round + 1)) / rounds) - first };
+}
+
+async function timedRound(pidDir: string, count: number, concurrency: number, job: (index: number) => Promise<void>): Promise<TimedRound> {
+  const before = cpuSnapshot(pidDir);
+  const rate = await runPool(count, concurrency, job);
+  return { count, ...rate, cpu: cpuSpent(before, cpuSnapshot(pidDir)) };
+}
+
+/** Lives over the rounds' summed wall time, CPU over the rounds' summed CPU; each round is kept for its spread. */
+function combineRounds(rounds: readonly TimedRound[]): Omit<RateDetail, 'count' | 'concurrency'> {
+  const count = rounds.reduce((sum, r) => sum + r.count, 0);
+  const elapsedMs = rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
+  const cpu = rounds.every((r) => r.cpu) ? rounds.reduce<CpuSnapshot>((sum, r) => addCpu(sum, r.cpu!), { benchProcess: 0, temporal: 0, postgres: 0 }) : undefined;
+  const cpuMsPerLife = cpuMsPer({ benchProcess: 0, temporal: 0, postgres: 0 }, cpu, count);
+  return {
+    elapsedMs,
+    perSec: count / (elapsedMs / 1000),
+    ...(cpuMsPerLife ? { cpuMsPerLife } : {}),
+    rounds: rounds.map((r) => ({ count: r.count, elapsedMs: Math.round(r.elapsedMs), perSec: Math.round(r.perSec * 10) / 10 })),
   };
 }
