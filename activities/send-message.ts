@@ -350,8 +350,8 @@ function isLocalAttempt(): boolean {
 }
 
 function rememberAcceptance(acceptance: ProviderAcceptance): void {
+  if (isLocalAttempt()) return;
   try {
-    if (Context.current().info.isLocal) return;
     Context.current().heartbeat(acceptance);
   } catch {
     // outside an activity

@@ -131,9 +131,11 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
   /** Bumped by every handler that changes state: the main loop re-plans when it moves. */
   let version = 0;
 
+  /** A timeline entry as recorded: when, and under which policy version. */
+  const stamped = (entry: Omit<TimelineEntry, 'at' | 'policy'>, at = nowIso()): TimelineEntry => ({ at, policy: { id: policy().id, version: policy().version }, ...entry });
   /** Appends to the timeline; in lean runs, returns the webhook event it queued for the next sync, if any. */
   const record = (entry: Omit<TimelineEntry, 'at' | 'policy'>): WebhookEventRecord | undefined => {
-    const full: TimelineEntry = { at: nowIso(), policy: { id: policy().id, version: policy().version }, ...entry };
+    const full = stamped(entry);
     run.timeline.push(full);
     decisions.record(run.state.invoice.invoiceId, full);
     const type = webhookEventType(full);
@@ -395,10 +397,7 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
     const state = applyInvoiceEvent(run.state, { type: 'step-completed', at, stepId, channel }, policy());
     if (state.status !== run.state.status) return undefined;
     const next = planNextAction(state, policy(), at);
-    const entry: TimelineEntry = {
-      at, policy: { id: policy().id, version: policy().version }, kind: 'sent', stepId, channel,
-      reason: sentReason(channel, address, [run.state.invoice.invoiceId], 'step'), rule: `policy.steps.${stepId}`, detail: { idempotencyKey: key },
-    };
+    const entry = stamped({ kind: 'sent', stepId, channel, reason: sentReason(channel, address, [run.state.invoice.invoiceId], 'step'), rule: `policy.steps.${stepId}`, detail: { idempotencyKey: key } }, at);
     const projected = summaryOf(state, next);
     const carried = [...unsyncedWebhooks];
     return {
