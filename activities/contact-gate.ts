@@ -3,9 +3,10 @@
  * become a compliance request (compliance/ is pure and knows nothing of databases), and the decision comes back
  * in the compact form the workflow records in its timeline.
  */
-import { and, asc, eq, gte } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gte, sql } from 'drizzle-orm';
 import { evaluateContact, type CaseContext, type ContactAttempt, type ContactDecision, type ContactRequest, type DebtorEvent, type ProposedChannel } from '../compliance/index.js';
 import type { Database } from '../db/client.js';
+import { preparedQuery, type Runner } from '../db/prepared-statement.js';
 import { contactAttempts, debtorEvents, debtors } from '../db/schema.js';
 import { activityNow } from './activity-clock.js';
 import type { ComplianceDecisionRecord } from './contracts.js';
@@ -26,7 +27,8 @@ export interface GateQuestion {
   content?: ContactRequest['proposed']['content'];
 }
 
-type Reader = Pick<Database, 'select'>;
+/** The pool or a transaction. */
+type Reader = Runner;
 
 function contextForProfile(profile: string, stored: Record<string, unknown>): { segment: string; context: CaseContext } {
   const context = stored as CaseContext;
@@ -49,17 +51,26 @@ export interface ContactHistory {
   events: Array<typeof debtorEvents.$inferSelect>;
 }
 
+const ledger = {
+  attemptsSince: preparedQuery<{ debtorId: string; since: string }, ContactHistory['attempts'][number]>(
+    (db) =>
+      db
+        .select()
+        .from(contactAttempts)
+        .where(and(eq(contactAttempts.debtorId, sql.placeholder('debtorId')), gte(contactAttempts.at, sql.placeholder('since'))))
+        .orderBy(asc(contactAttempts.at)),
+    getTableColumns(contactAttempts),
+  ),
+  events: preparedQuery<{ debtorId: string }, ContactHistory['events'][number]>(
+    (db) => db.select().from(debtorEvents).where(eq(debtorEvents.debtorId, sql.placeholder('debtorId'))).orderBy(asc(debtorEvents.at)),
+    getTableColumns(debtorEvents),
+  ),
+};
+
 /** The debtor's contact ledger over the look-back window and their events; the two reads go out together. */
 export async function loadContactHistory(db: Reader, debtorId: string, at: Date): Promise<ContactHistory> {
-  const since = new Date(at.getTime() - ledgerLookbackDays * 86_400_000);
-  const [attempts, events] = await Promise.all([
-    db
-      .select()
-      .from(contactAttempts)
-      .where(and(eq(contactAttempts.debtorId, debtorId), gte(contactAttempts.at, since)))
-      .orderBy(asc(contactAttempts.at)),
-    db.select().from(debtorEvents).where(eq(debtorEvents.debtorId, debtorId)).orderBy(asc(debtorEvents.at)),
-  ]);
+  const since = new Date(at.getTime() - ledgerLookbackDays * 86_400_000).toISOString();
+  const [attempts, events] = await Promise.all([ledger.attemptsSince.run(db, { debtorId, since }), ledger.events.run(db, { debtorId })]);
   return { attempts, events };
 }
 

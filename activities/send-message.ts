@@ -12,9 +12,10 @@
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { and, eq, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/client.js';
+import { preparedQuery } from '../db/prepared-statement.js';
 import { contactAttempts, debtors, invoices, messages } from '../db/schema.js';
 import { evaluateContact } from '../compliance/index.js';
 import { contactRequestFrom, decisionRecord, loadContactHistory } from './contact-gate.js';
@@ -44,6 +45,122 @@ export function messageIdFor(idempotencyKey: string, fromAddress: string): strin
   return `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40)}@${domain}>`;
 }
 
+const value = sql.placeholder;
+const coincidingFields = { externalId: invoices.externalId, currency: invoices.currency, balanceMinor: invoices.balanceMinor, dueOn: invoices.dueOn };
+
+/**
+ * The send's statements, built once (db/prepared-statement.ts): every send runs them, and drizzle would otherwise
+ * rebuild each text on every call. Instants compared in SQL are passed as ISO text.
+ */
+const statements = {
+  lockDebtor: preparedQuery<{ debtorId: string }, DebtorRow>((db) => db.select().from(debtors).where(eq(debtors.id, value('debtorId'))).for('update'), getTableColumns(debtors)),
+  outboxRow: preparedQuery<{ idempotencyKey: string }, OutboxRow>(
+    (db) => db.select().from(messages).where(eq(messages.idempotencyKey, value('idempotencyKey'))),
+    getTableColumns(messages),
+  ),
+  /** A consolidated message sent today by another invoice's step that already named this invoice. */
+  coveringMessage: preparedQuery<{ debtorId: string; channel: string; since: string; invoiceExternalId: string }, OutboxRow>(
+    (db) =>
+      db
+        .select()
+        .from(messages)
+        .where(
+          and(
+            eq(messages.debtorId, value('debtorId')),
+            eq(messages.channel, value('channel')),
+            inArray(messages.status, [...countedStatuses]),
+            gte(messages.createdAt, value('since')),
+            ne(messages.invoiceExternalId, value('invoiceExternalId')),
+            sql`${value('invoiceExternalId')} = any(${messages.coversInvoices})`,
+          ),
+        ),
+    getTableColumns(messages),
+  ),
+  recentMessages: preparedQuery<{ debtorId: string; since: string }, { createdAt: Date }>(
+    (db) =>
+      db
+        .select({ createdAt: messages.createdAt })
+        .from(messages)
+        .where(and(eq(messages.debtorId, value('debtorId')), inArray(messages.status, [...countedStatuses]), gte(messages.createdAt, value('since'))))
+        .orderBy(messages.createdAt),
+    { createdAt: messages.createdAt },
+  ),
+  coincidingInvoices: preparedQuery<{ debtorId: string; invoiceExternalId: string; notAfter: string }, CoincidingInvoice>(
+    (db) =>
+      db
+        .select(coincidingFields)
+        .from(invoices)
+        .where(
+          and(
+            eq(invoices.debtorId, value('debtorId')),
+            ne(invoices.externalId, value('invoiceExternalId')),
+            eq(invoices.status, 'open'),
+            gt(invoices.balanceMinor, 0),
+            lte(invoices.nextActionAt, value('notAfter')),
+          ),
+        )
+        .orderBy(invoices.dueOn),
+    coincidingFields,
+  ),
+  insertOutboxRow: preparedQuery<NewOutboxRow, OutboxRow>(
+    (db) =>
+      db
+        .insert(messages)
+        .values({
+          idempotencyKey: value('idempotencyKey'),
+          workflowId: value('workflowId'),
+          invoiceExternalId: value('invoiceExternalId'),
+          debtorId: value('debtorId'),
+          stepId: value('stepId'),
+          channel: value('channel'),
+          recipient: value('recipient'),
+          status: 'sending',
+          subject: value('subject'),
+          bodyText: value('bodyText'),
+          bodyHtml: value('bodyHtml'),
+          contentHash: value('contentHash'),
+          coversInvoices: value('coversInvoices'),
+          policyId: value('policyId'),
+          policyVersion: value('policyVersion'),
+          createdAt: value('now'),
+          updatedAt: value('now'),
+        })
+        .returning(),
+    getTableColumns(messages),
+  ),
+  /** The contact ledger row, written with the outbox row: the next decision for this debtor counts it. */
+  insertContactAttempt: preparedQuery<NewContactAttempt>(
+    (db) =>
+      db.insert(contactAttempts).values({
+        id: value('id'),
+        debtorId: value('debtorId'),
+        debtId: value('debtId'),
+        at: value('at'),
+        channel: value('channel'),
+        outcome: value('outcome'),
+        toAddress: value('toAddress'),
+        purpose: value('purpose'),
+        recordedBy: value('recordedBy'),
+      }),
+  ),
+  markSent: preparedQuery<{ idempotencyKey: string; providerMessageId: string; sentAt: string }>(
+    (db) =>
+      db
+        .update(messages)
+        .set({ status: 'sent', providerMessageId: sql`${value('providerMessageId')}`, sentAt: sql`${value('sentAt')}::timestamptz`, updatedAt: sql`${value('sentAt')}::timestamptz` })
+        .where(and(eq(messages.idempotencyKey, value('idempotencyKey')), eq(messages.status, 'sending'))),
+  ),
+};
+
+type DebtorRow = typeof debtors.$inferSelect;
+type CoincidingInvoice = { externalId: string; currency: string; balanceMinor: number; dueOn: string };
+type NewOutboxRow = Omit<typeof messages.$inferInsert, 'status' | 'providerMessageId' | 'errorCode' | 'errorMessage' | 'sentAt' | 'createdAt' | 'updatedAt'> & {
+  subject: string | null;
+  bodyHtml: string | null;
+  now: Date;
+};
+type NewContactAttempt = Pick<typeof contactAttempts.$inferInsert, 'id' | 'debtorId' | 'at' | 'channel' | 'outcome' | 'recordedBy'> & { debtId: string; toAddress: string; purpose: string };
+
 type Reservation =
   | { kind: 'send'; row: OutboxRow; resumed: boolean; compliance?: ComplianceDecisionRecord }
   | { kind: 'done'; result: SendMessageResult };
@@ -56,51 +173,22 @@ type Reservation =
 async function reserve(deps: SendMessageDependencies, input: SendMessageInput, now: Date): Promise<Reservation> {
   return deps.db.transaction(async (tx) => {
     // Serialises every send to this debtor, whichever invoice workflow it comes from.
-    const [debtor] = await tx.select().from(debtors).where(eq(debtors.id, input.debtorId)).for('update');
+    const [debtor] = await statements.lockDebtor.run(tx, { debtorId: input.debtorId });
 
     const localNow = DateTime.fromJSDate(now, { zone: input.window.timeZone });
     const dayStart = localNow.startOf('day');
     const weekAgo = localNow.minus({ days: 7 });
+    const consolidate = input.budget.consolidate;
     const [[existing], [covering], recent, history, coinciding] = await Promise.all([
-      tx.select().from(messages).where(eq(messages.idempotencyKey, input.idempotencyKey)),
-      input.budget.consolidate
-        ? tx
-            .select()
-            .from(messages)
-            .where(
-              and(
-                eq(messages.debtorId, input.debtorId),
-                eq(messages.channel, input.channel),
-                inArray(messages.status, [...countedStatuses]),
-                gte(messages.createdAt, dayStart.toJSDate()),
-                ne(messages.invoiceExternalId, input.invoiceExternalId),
-                sql`${input.invoiceExternalId} = any(${messages.coversInvoices})`,
-              ),
-            )
+      statements.outboxRow.run(tx, { idempotencyKey: input.idempotencyKey }),
+      consolidate
+        ? statements.coveringMessage.run(tx, { debtorId: input.debtorId, channel: input.channel, since: dayStart.toUTC().toISO()!, invoiceExternalId: input.invoiceExternalId })
         : [],
-      tx
-        .select({ createdAt: messages.createdAt })
-        .from(messages)
-        .where(and(eq(messages.debtorId, input.debtorId), inArray(messages.status, [...countedStatuses]), gte(messages.createdAt, weekAgo.toJSDate())))
-        .orderBy(messages.createdAt),
+      statements.recentMessages.run(tx, { debtorId: input.debtorId, since: weekAgo.toUTC().toISO()! }),
       // The compliance gate's ledger, read under the same lock: it cannot change before our row is written.
       loadContactHistory(tx, input.debtorId, now),
       // Other invoices of this debtor whose next step falls in this same window ride along in one message.
-      input.budget.consolidate
-        ? tx
-            .select({ externalId: invoices.externalId, currency: invoices.currency, balanceMinor: invoices.balanceMinor, dueOn: invoices.dueOn })
-            .from(invoices)
-            .where(
-              and(
-                eq(invoices.debtorId, input.debtorId),
-                ne(invoices.externalId, input.invoiceExternalId),
-                eq(invoices.status, 'open'),
-                gt(invoices.balanceMinor, 0),
-                lte(invoices.nextActionAt, new Date(input.window.notAfter)),
-              ),
-            )
-            .orderBy(invoices.dueOn)
-        : [],
+      consolidate ? statements.coincidingInvoices.run(tx, { debtorId: input.debtorId, invoiceExternalId: input.invoiceExternalId, notAfter: input.window.notAfter }) : [],
     ]);
 
     if (existing) {
@@ -184,30 +272,24 @@ async function reserve(deps: SendMessageDependencies, input: SendMessageInput, n
       now,
     });
     const [[row]] = await Promise.all([
-      tx
-        .insert(messages)
-        .values({
-          idempotencyKey: input.idempotencyKey,
-          workflowId: input.workflowId,
-          invoiceExternalId: input.invoiceExternalId,
-          debtorId: input.debtorId,
-          stepId: input.stepId,
-          channel: input.channel,
-          recipient: input.recipient,
-          status: 'sending',
-          subject: rendered.subject ?? null,
-          bodyText: rendered.text,
-          bodyHtml: rendered.html ?? null,
-          contentHash: contentHash(rendered),
-          coversInvoices: [input.invoiceExternalId, ...coinciding.map((i) => i.externalId)],
-          policyId: input.policy.id,
-          policyVersion: input.policy.version,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning(),
-      // The contact ledger row, written with the outbox row: the next decision for this debtor counts it.
-      tx.insert(contactAttempts).values({
+      statements.insertOutboxRow.run(tx, {
+        idempotencyKey: input.idempotencyKey,
+        workflowId: input.workflowId,
+        invoiceExternalId: input.invoiceExternalId,
+        debtorId: input.debtorId,
+        stepId: input.stepId,
+        channel: input.channel,
+        recipient: input.recipient,
+        subject: rendered.subject ?? null,
+        bodyText: rendered.text,
+        bodyHtml: rendered.html ?? null,
+        contentHash: contentHash(rendered),
+        coversInvoices: [input.invoiceExternalId, ...coinciding.map((i) => i.externalId)],
+        policyId: input.policy.id,
+        policyVersion: input.policy.version,
+        now,
+      }),
+      statements.insertContactAttempt.run(tx, {
         id: input.idempotencyKey,
         debtorId: input.debtorId,
         debtId: input.invoiceExternalId,
@@ -297,10 +379,7 @@ async function sendOnce(deps: SendMessageDependencies, input: SendMessageInput):
 
   const sentAt = activityNow(deps.wallClock, input.requestedAt);
   try {
-    await deps.db
-      .update(messages)
-      .set({ status: 'sent', providerMessageId, sentAt, updatedAt: sentAt })
-      .where(and(eq(messages.idempotencyKey, input.idempotencyKey), eq(messages.status, 'sending')));
+    await statements.markSent.run(deps.db, { idempotencyKey: input.idempotencyKey, providerMessageId, sentAt: sentAt.toISOString() });
   } catch (error) {
     // A local attempt has no heartbeat to carry the acceptance: it travels in the failure instead, and the
     // workflow hands it to the durable attempt (input.acceptedBefore), which records it without sending.

@@ -3,7 +3,7 @@
  * outbox, the window re-check at the instant of sending, the per-debtor budget and consolidation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, type Query } from 'drizzle-orm';
 import { webhookSubscriptions } from '../../db/api-schema.js';
 import { debtors, invoices, messages, webhookOutbox } from '../../db/schema.js';
 import { recordInvoiceActivity } from '../../activities/invoice-mirror.js';
@@ -121,8 +121,18 @@ describe('sendMessage activity', () => {
     await openInvoice('INV-106', 'D-106');
     const deps = { db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') };
     // PostgreSQL fails right after the SMTP server accepted the message: only the "mark sent" update fails.
+    const session = database.db._.session;
+    const failingSession = new Proxy(session, {
+      get: (target, property, receiver) =>
+        property === 'prepareQuery'
+          ? (query: Query, ...rest: unknown[]) =>
+              query.sql.startsWith('update "messages"')
+                ? { execute: () => Promise.reject(new Error('connection terminated')) }
+                : (target.prepareQuery as (...args: unknown[]) => unknown).call(target, query, ...rest)
+          : Reflect.get(target, property, receiver),
+    });
     const failingUpdates = new Proxy(database.db, {
-      get: (target, property, receiver) => (property === 'update' ? () => { throw new Error('connection terminated'); } : Reflect.get(target, property, receiver)),
+      get: (target, property, receiver) => (property === '_' ? { ...target._, session: failingSession } : Reflect.get(target, property, receiver)),
     });
     const email = input({ invoiceExternalId: 'INV-106', debtorId: 'D-106', idempotencyKey: 'k-106' });
     const local = new MockActivityEnvironment({ isLocal: true });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
 import { connectDatabase } from '../../db/client.js';
+import { preparedQuery } from '../../db/prepared-statement.js';
 import { debtors, invoices } from '../../db/schema.js';
 import { createTestDatabase } from '../harness/database.js';
 
@@ -60,6 +61,30 @@ describe('PostgreSQL through drizzle', () => {
     } finally {
       await unprepared.close();
     }
+  });
+
+  it('runs a statement built once on the pool and inside a transaction, on the transaction\'s connection, mapping rows as drizzle does', async () => {
+    const insertDebtor = preparedQuery<{ id: string; name: string; createdAt: Date }, { id: string; createdAt: Date; candidateTimeZones: string[] }>(
+      (db) =>
+        db
+          .insert(debtors)
+          .values({ id: sql.placeholder('id'), name: sql.placeholder('name'), timeZone: 'America/Chicago', segment: 'smb', createdAt: sql.placeholder('createdAt') })
+          .returning({ id: debtors.id, createdAt: debtors.createdAt, candidateTimeZones: debtors.candidateTimeZones }),
+      { id: debtors.id, createdAt: debtors.createdAt, candidateTimeZones: debtors.candidateTimeZones },
+    );
+    const debtorById = preparedQuery<{ id: string }, typeof debtors.$inferSelect>((db) => db.select().from(debtors).where(eq(debtors.id, sql.placeholder('id'))), getTableColumns(debtors));
+
+    const createdAt = new Date('2026-03-01T12:00:00Z');
+    const seenInside = await database.db.transaction(async (tx) => {
+      const [inserted] = await insertDebtor.run(tx, { id: 'D-prepared', name: 'Prepared Ltd', createdAt });
+      expect(inserted).toEqual({ id: 'D-prepared', createdAt, candidateTimeZones: [] });
+      // Not committed yet: only the transaction's own connection sees the row.
+      expect(await debtorById.run(database.db, { id: 'D-prepared' })).toEqual([]);
+      return debtorById.run(tx, { id: 'D-prepared' });
+    });
+    expect(seenInside).toEqual([expect.objectContaining({ id: 'D-prepared', name: 'Prepared Ltd', timeZone: 'America/Chicago', createdAt, complianceContext: {} })]);
+    expect(await debtorById.run(database.db, { id: 'D-prepared' })).toEqual(seenInside);
+    await expect(debtorById.run(database.db, {} as { id: string })).rejects.toThrow('No value for placeholder "id"');
   });
 
   it('rejects what the schema forbids instead of storing it', async () => {
