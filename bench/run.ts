@@ -125,10 +125,10 @@ if (needsServers) try {
   const client = new Client({ connection: nativeConnection, namespace: running.namespace });
   const native = nativeConnection;
 
-  await phase('throughput (invoices, then bare workflows)', ['invoicesPerSec', 'bareWorkflowsPerSec', 'throughputRatio'], async () => {
+  await phase('throughput (invoices, bare and invoice-shaped workflows)', ['invoicesPerSec', 'bareWorkflowsPerSec', 'throughputRatio'], async () => {
     const r = await measureThroughput({ stack: running, client, connection: native, invoiceBundle, bareBundle, invoices: sizes.invoices, bare: sizes.bare, concurrency: sizes.concurrency, rounds: sizes.rounds, tag });
     Object.assign(metrics, { invoicesPerSec: r.invoicesPerSec, bareWorkflowsPerSec: r.bareWorkflowsPerSec, throughputRatio: r.throughputRatio });
-    details.throughput = { invoice: r.invoice, bareWorkflow: r.bareWorkflow };
+    details.throughput = { invoice: r.invoice, bareWorkflow: r.bareWorkflow, invoiceShaped: r.invoiceShaped };
   });
   await phase('signal to effect', ['signalToEffectMs'], async () => {
     const r = await measureSignalToEffect({ stack: running, client, connection: native, invoiceBundle, samples: sizes.signalSamples, tag });
@@ -181,8 +181,12 @@ const line = (r: string[]): string => r.map((c, i) => c.padEnd(widths[i]!)).join
 process.stdout.write(`\n${line(['metric', 'value', 'goal', ''])}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
 for (const [key, reason] of Object.entries(notMeasured)) process.stdout.write(`  ${key}: not measured — ${reason}\n`);
 // Where a life's CPU goes, and what that allows on this machine when the run is CPU-bound.
-const throughputDetail = details.throughput as { invoice?: RateDetail; bareWorkflow?: RateDetail } | undefined;
-for (const [name, rate] of [['invoice life', throughputDetail?.invoice], ['bare workflow', throughputDetail?.bareWorkflow]] as const) {
+const throughputDetail = details.throughput as { invoice?: RateDetail; bareWorkflow?: RateDetail; invoiceShaped?: RateDetail & { ratioToBare: number } } | undefined;
+if (throughputDetail?.invoiceShaped) {
+  const shaped = throughputDetail.invoiceShaped;
+  process.stdout.write(`  invoice-shaped workflow (an invoice life's Temporal commands, no work): ${round(shaped.perSec, 1)}/s, ${shaped.ratioToBare} of the bare rate: the ceiling for throughputRatio\n`);
+}
+for (const [name, rate] of [['invoice life', throughputDetail?.invoice], ['bare workflow', throughputDetail?.bareWorkflow], ['invoice-shaped workflow', throughputDetail?.invoiceShaped]] as const) {
   const cpu = rate?.cpuMsPerLife;
   if (!cpu) continue;
   const ceiling = (machine.nproc * 1000) / cpu.total;

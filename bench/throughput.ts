@@ -6,9 +6,11 @@
  * activity: PostgreSQL outbox row and contact ledger under the debtor's lock, compliance gate, render, send,
  * mark sent; the invoice mirror is written by a local activity whenever the state changes. The payment is
  * sent once the provider has accepted the message (so the step is never skipped by an early payment).
- * The bare life: start → completed, nothing else. Both run with the production worker factory and defaults,
- * after a warm-up that is not timed, in alternating rounds (invoices, bare, invoices, bare…), never together, so
- * neither steals the other's CPU and both see the same drift of the machine's speed.
+ * The bare life: start → completed, nothing else. The invoice-shaped life (bench/workflows/bare.ts): an invoice
+ * life's Temporal commands without its work, started and paid as an invoice is; its ratio to the bare rate is the
+ * ceiling for `throughputRatio`. All run after a warm-up that is not timed, in alternating rounds (invoices, bare,
+ * shaped, invoices, bare, shaped…), never together, so none steals another's CPU and all see the same drift of
+ * the machine's speed. Invoices run on the production worker factory, the baselines on SDK defaults.
  */
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
@@ -21,7 +23,8 @@ import { invoiceIndex } from '../workflows/search-attributes.js';
 import { addCpu, cpuMsPer, cpuSnapshot, cpuSpent, type CpuSnapshot } from './cpu.js';
 import { startBenchWorker } from './invoice-worker.js';
 import { runPool, withTimeout } from './stats.js';
-import { bareWorkflow } from './workflows/bare.js';
+import { bareWorkflow, invoiceShapedWorkflow, shapedPaymentUpdate, type ShapeActivities } from './workflows/bare.js';
+import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
 
 export interface ThroughputOptions {
@@ -29,6 +32,7 @@ export interface ThroughputOptions {
   client: Client;
   connection: NativeConnection;
   invoiceBundle: WorkflowBundle;
+  /** bench/workflows/bare.ts: the bare and the invoice-shaped workflow. */
   bareBundle: WorkflowBundle;
   invoices: number;
   bare: number;
@@ -55,6 +59,8 @@ export interface ThroughputResult {
   throughputRatio: number;
   invoice: RateDetail;
   bareWorkflow: RateDetail;
+  /** The invoice-shaped life, and its rate over the bare rate: the ceiling for `throughputRatio`. */
+  invoiceShaped: RateDetail & { ratioToBare: number };
 }
 
 /** Resolves a waiter when the provider (SMTP server or Twilio) has accepted the invoice's message. */
@@ -132,22 +138,52 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const warmBare = Math.min(50, options.bare);
   const bareLife = (i: number): Promise<void> => withTimeout(client.workflow.execute(bareWorkflow, { taskQueue: bareQueue, workflowId: `${options.tag}-bare-${i}` }), 60_000, `bare workflow ${i}`);
 
-  // Invoices and bare workflows take turns, round after round (never at the same time): the machine's speed
-  // drifts during a run, and alternating lets both rates see the same drift, so their ratio holds still.
+  const shapedQueue = `${options.tag}-shaped`;
+  const echoed = new Map<string, () => void>();
+  const shapeActivities: ShapeActivities = {
+    async echo(payload) {
+      echoed.get(Context.current().info.workflowExecution?.workflowId ?? '')?.();
+      return payload;
+    },
+  };
+  const shapedWorker = await Worker.create({ connection: options.connection, namespace: stack.namespace, taskQueue: shapedQueue, workflowBundle: options.bareBundle, activities: shapeActivities });
+  const shapedInput = invoiceInput({ id: `${options.tag}-shaped`, zone, dueInDays: 0, policy: policies.email });
+  const shapedLife = async (i: number): Promise<void> => {
+    const workflowId = `${options.tag}-shaped-${i}`;
+    const echoedOnce = new Promise<void>((resolve) => echoed.set(workflowId, () => (echoed.delete(workflowId), resolve())));
+    const handle = await client.workflow.start(invoiceShapedWorkflow, {
+      taskQueue: shapedQueue,
+      workflowId,
+      typedSearchAttributes: invoiceIndex({ status: 'open', debtorId: shapedInput.invoice.debtor.id, policyId: shapedInput.policy.compiled.id, segment: shapedInput.invoice.debtor.segment }),
+      args: [shapedInput],
+    });
+    await withTimeout(echoedOnce, 60_000, `the first local activity of ${workflowId}`);
+    await handle.executeUpdate(shapedPaymentUpdate);
+    await withTimeout(handle.result(), 60_000, workflowId);
+  };
+
+  // Invoices and the baselines take turns, round after round (never at the same time): the machine's speed
+  // drifts during a run, and alternating lets all rates see the same drift, so their ratios hold still.
   const invoiceRounds: TimedRound[] = [];
   const bareRounds: TimedRound[] = [];
+  const shapedRounds: TimedRound[] = [];
+  const warmShaped = Math.min(10, options.invoices);
   try {
     await invoiceWorker.runUntil(() =>
-      bareWorker.runUntil(async () => {
-        await runPool(warmInvoices, options.concurrency, (i) => life(ids[i]!));
-        await runPool(warmBare, options.concurrency, (i) => bareLife(i));
-        for (let round = 0; round < options.rounds; round++) {
-          const invoices = share(options.invoices, options.rounds, round);
-          invoiceRounds.push(await timedRound(stack.pidDir, invoices.count, options.concurrency, (i) => life(ids[warmInvoices + invoices.first + i]!)));
-          const bare = share(options.bare, options.rounds, round);
-          bareRounds.push(await timedRound(stack.pidDir, bare.count, options.concurrency, (i) => bareLife(warmBare + bare.first + i)));
-        }
-      }),
+      bareWorker.runUntil(() =>
+        shapedWorker.runUntil(async () => {
+          await runPool(warmInvoices, options.concurrency, (i) => life(ids[i]!));
+          await runPool(warmBare, options.concurrency, (i) => bareLife(i));
+          await runPool(warmShaped, options.concurrency, (i) => shapedLife(i));
+          for (let round = 0; round < options.rounds; round++) {
+            const invoices = share(options.invoices, options.rounds, round);
+            invoiceRounds.push(await timedRound(stack.pidDir, invoices.count, options.concurrency, (i) => life(ids[warmInvoices + invoices.first + i]!)));
+            const bare = share(options.bare, options.rounds, round);
+            bareRounds.push(await timedRound(stack.pidDir, bare.count, options.concurrency, (i) => bareLife(warmBare + bare.first + i)));
+            shapedRounds.push(await timedRound(stack.pidDir, invoices.count, options.concurrency, (i) => shapedLife(warmShaped + invoices.first + i)));
+          }
+        }),
+      ),
     );
   } finally {
     await closeInvoiceWorker();
@@ -165,16 +201,16 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     if (received.get(id) !== 1) throw new Error(`invoice ${id}: ${received.get(id) ?? 0} messages arrived, expected exactly 1`);
   }
 
-  const invoiceRate = combineRounds(invoiceRounds);
-  const bareRate = combineRounds(bareRounds);
-  const invoice = { count: options.invoices, concurrency: options.concurrency, ...invoiceRate };
-  const bare = { count: options.bare, concurrency: options.concurrency, ...bareRate };
+  const invoice = { count: options.invoices, concurrency: options.concurrency, ...combineRounds(invoiceRounds) };
+  const bare = { count: options.bare, concurrency: options.concurrency, ...combineRounds(bareRounds) };
+  const shaped = { count: options.invoices, concurrency: options.concurrency, ...combineRounds(shapedRounds) };
   return {
     invoicesPerSec: invoice.perSec,
     bareWorkflowsPerSec: bare.perSec,
     throughputRatio: invoice.perSec / bare.perSec,
     invoice,
     bareWorkflow: bare,
+    invoiceShaped: { ...shaped, ratioToBare: Math.round((shaped.perSec / bare.perSec) * 100) / 100 },
   };
 }
 
