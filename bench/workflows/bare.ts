@@ -5,7 +5,7 @@
  * Dunmore's own work, the denominator of `throughputRatio`.
  *
  * `invoiceShapedWorkflow` issues the Temporal commands of an invoice life and does none of its work: started with
- * the invoice's search attributes and input, two patch markers (as runs record lean-history and send-mirror), a
+ * the invoice's search attributes and input, a patch marker (as runs record single-version-marker), a
  * local activity where the message is sent, a wait for the payment update, the status upsert, a local activity
  * where the mirror is written, completion. Its activities echo their input. Its rate over the bare rate is the
  * highest `throughputRatio` an invoice life with these commands can reach on this machine, before PostgreSQL,
@@ -26,8 +26,7 @@ export const shapedPaymentUpdate = defineUpdate<void>('recordPayment');
 const { echo } = proxyLocalActivities<ShapeActivities>({ startToCloseTimeout: '1 minute' });
 
 export async function invoiceShapedWorkflow(input: unknown): Promise<void> {
-  patched('shape-lean-history');
-  patched('shape-send-mirror');
+  patched('shape-version-marker');
   let paid = false;
   setHandler(shapedPaymentUpdate, () => {
     paid = true;

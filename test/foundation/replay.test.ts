@@ -37,7 +37,7 @@ describe('replay harness', () => {
   it('needs the lean-history patch: without it the lean histories no longer replay, with it forced on the older ones fail', async () => {
     const files = historyFiles(committedHistories);
     const lean = files.filter((f) => path.basename(f).startsWith('lean-'));
-    const older = files.filter((f) => !path.basename(f).startsWith('lean-'));
+    const older = files.filter((f) => !/^(lean|single-marker)-/.test(path.basename(f)));
     expect(lean.length).toBeGreaterThan(0);
     const withoutPatch = await replayHistories(lean, undefined, withPatchForced('lean-history', false));
     expect(withoutPatch.map((o) => o.error ?? 'replayed')).toEqual(lean.map(() => expect.stringMatching(/nondetermin/i)));
@@ -57,6 +57,14 @@ describe('replay harness', () => {
     // `mirrored`, so the workflow writes the mirror itself, as it did when they ran.
     const forcedOn = await replayHistories(leanBefore, undefined, withPatchForced('send-mirror', true));
     expect(forcedOn.map((o) => o.error ?? 'replayed')).toEqual(leanBefore.map(() => 'replayed'));
+  });
+
+  it('needs the single version marker: runs that recorded it in place of lean-history and send-mirror replay only with it', async () => {
+    const files = historyFiles(committedHistories);
+    const single = files.filter((f) => path.basename(f).startsWith('single-marker-'));
+    expect(single.length).toBeGreaterThan(0);
+    const withoutPatch = await replayHistories(single, undefined, withPatchForced('single-version-marker', false));
+    expect(withoutPatch.map((o) => o.error ?? 'replayed')).toEqual(single.map(() => expect.stringMatching(/nondetermin/i)));
   });
 
   describe('on a freshly exported history', () => {

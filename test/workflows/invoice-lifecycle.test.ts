@@ -42,11 +42,11 @@ const zone = 'America/New_York';
  * Record only for a deliberate change of the commands a life issues, under a new prefix, and keep the
  * earlier files: runs recorded with them may still be in flight. The prefixes so far: none (first release),
  * `lean-` (patch lean-history), `lean-send-mirror-` (patch send-mirror: the send activity writes the mirror of a
- * sent message).
+ * sent message), `single-marker-` (patch single-version-marker: one marker stands for the two before it).
  */
 async function recordHistory(name: string, handle: { fetchHistory(): Promise<Parameters<typeof historyToJSON>[0]> }): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
-  writeFileSync(fileURLToPath(new URL(`../histories/lean-send-mirror-${name}.json`, import.meta.url)), historyToJSON(await handle.fetchHistory()));
+  writeFileSync(fileURLToPath(new URL(`../histories/single-marker-${name}.json`, import.meta.url)), historyToJSON(await handle.fetchHistory()));
 }
 
 /** The second Sunday of March (US DST start) of the first year whose March is at least 60 days after `now`. */

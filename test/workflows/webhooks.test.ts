@@ -106,7 +106,7 @@ describe('outbound webhooks', () => {
         await handle.executeUpdate(recordPaymentUpdate, { args: [{ reference: 'WIRE-9', amountMinor: 77_000 }] });
         await handle.result();
         if (process.env.RECORD_HISTORIES) {
-          writeFileSync(fileURLToPath(new URL('../histories/lean-send-mirror-invoice-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
+          writeFileSync(fileURLToPath(new URL('../histories/single-marker-invoice-webhooks.json', import.meta.url)), historyToJSON(await handle.fetchHistory()));
         }
       });
       await expect.poll(() => received.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);

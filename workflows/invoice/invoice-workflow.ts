@@ -106,12 +106,18 @@ export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<Invo
    * activity per event, and search attributes upserted only when they change. Runs started before replay the
    * original commands.
    */
-  const lean = patched('lean-history');
+  /**
+   * Runs started since this patch record this one marker where they recorded lean-history and send-mirror: it
+   * stands for both. Each marker costs a run an event and an upsert of TemporalChangeVersion (a visibility write)
+   * in its first workflow task. Runs started before replay the markers they recorded.
+   */
+  const current = patched('single-version-marker');
+  const lean = current || patched('lean-history');
   /**
    * Lean runs started since this patch let the send activity write the mirror of a sent message (projectSent):
    * one local activity per message step instead of two.
    */
-  const sendMirror = lean && patched('send-mirror');
+  const sendMirror = current || (lean && patched('send-mirror'));
   const workflowId = workflowInfo().workflowId;
   const nowIso = (): string => new Date().toISOString();
   const run: InvoiceRunState = input.resume ?? {
