@@ -54,7 +54,6 @@ type SyncValues = MirrorValues & {
  */
 const syncStatement = (closingTasks: boolean) =>
   preparedSql<SyncValues, { queued: number }>((db) => {
-    const value = sql.placeholder;
     const closeTasks = closingTasks
       ? sql`, closed_tasks as (${db
           .update(escalations)
@@ -157,11 +156,11 @@ type MirrorRow = Omit<typeof invoices.$inferInsert, 'createdAt'>;
 type Bound<Row> = { [K in keyof Row]: Row[K] | Placeholder | SQL };
 
 /** The debtor's profile belongs to the debtor routes (PUT /v1/debtors/:id): created if missing, never overwritten. */
-function debtorInsert(db: Runner | Transaction, row: Bound<DebtorRow>) {
+function debtorInsert(db: Runner, row: Bound<DebtorRow>) {
   return db.insert(debtors).values(row).onConflictDoNothing();
 }
 
-function mirrorUpsert(db: Runner | Transaction, row: Bound<MirrorRow>, syncedSeq: number | Placeholder) {
+function mirrorUpsert(db: Runner, row: Bound<MirrorRow>, syncedSeq: number | Placeholder) {
   return db
     .insert(invoices)
     .values({ ...row, createdAt: row.updatedAt })

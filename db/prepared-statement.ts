@@ -31,11 +31,12 @@ export interface PreparedStatement<Values extends Record<string, unknown>, Resul
  */
 export function preparedQuery<Values extends Record<string, unknown>, Row = never>(
   build: (db: Runner) => { toSQL(): Query },
-  selection?: Record<string, PgColumn>,
+  // Keyed as the row is: a selection that does not match the declared row does not compile.
+  selection?: { [K in keyof Row]: PgColumn },
 ): PreparedStatement<Values, Row[]> {
   let query: Query | undefined;
   // drizzle orders a flat selection by its keys; the select list it builds follows the same order.
-  const fields: SelectedFieldsOrdered | undefined = selection && Object.entries(selection).map(([key, field]) => ({ path: [key], field }));
+  const fields: SelectedFieldsOrdered | undefined = selection && Object.entries<PgColumn>(selection).map(([key, field]) => ({ path: [key], field }));
   return {
     run(runner, values) {
       query ??= build(runner).toSQL();
