@@ -329,8 +329,20 @@ async function mirrorSentState(db: Database, mirror: InvoiceSyncInput, sent: Ext
   try {
     await writeInvoiceSync(db, { ...mirror, webhookEvents });
     return true;
-  } catch {
+  } catch (error) {
+    // Nothing is lost (the workflow writes the mirror itself), but an operator should see why it had to.
+    // drizzle's error carries the whole statement and its values; the driver's cause says what went wrong.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    activityLog('warn', 'the mirror write after a sent message failed; the workflow writes it instead', { idempotencyKey: sent.idempotencyKey, error: String((cause as Error).message ?? cause) });
     return false;
+  }
+}
+
+function activityLog(level: 'warn', message: string, attributes: Record<string, unknown>): void {
+  try {
+    Context.current().log[level](message, attributes);
+  } catch {
+    // outside an activity (unit tests of the building blocks)
   }
 }
 

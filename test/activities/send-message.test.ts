@@ -11,6 +11,7 @@ import { sendMessageActivity } from '../../activities/send-message.js';
 import { acceptedNotRecorded, type ProviderAcceptance, type SendMessageInput } from '../../activities/contracts.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import type { MessageRenderer } from '../../activities/ports.js';
 import type { InvoiceState } from '../../dunning/invoice-state.js';
 import { createTestDatabase } from '../harness/database.js';
@@ -227,6 +228,26 @@ describe('sendMessage activity', () => {
     expect(consolidated).toMatchObject({ outcome: 'sent', mirrored: false });
     const rows = await database.db.select().from(invoices).where(eq(invoices.debtorId, 'D-500'));
     expect(rows.map((r) => r.syncedSeq)).toEqual([0, 0]);
+  });
+
+  it('declines the mirror write that fails, says why in the activity log, and still reports the message sent', async () => {
+    await openInvoice('INV-600', 'D-600');
+    const warnings: Array<{ message: string; meta: Record<string, unknown> | undefined }> = [];
+    const logger = new DefaultLogger('WARN', (entry) => warnings.push({ message: entry.message, meta: entry.meta }));
+    const env = new MockActivityEnvironment({}, { logger });
+    const send = sendMessageActivity({ db: database.db, render, email: channels.email, sms: channels.sms, wallClock: at('2026-03-02T15:00:05Z') });
+    const email = input({ invoiceExternalId: 'INV-600', debtorId: 'D-600', idempotencyKey: 'k-600' });
+    const result = await env.run(send, {
+      ...email,
+      mirrorIfSent: {
+        // A currency the mirror's check constraint rejects: the write fails after the message went out.
+        externalId: 'INV-600', debtor: { id: 'D-600', name: 'Ana Díaz', timeZone: 'America/New_York', locale: 'en-US', segment: 'smb' },
+        currency: 'usd', amountMinor: 120_000, balanceMinor: 120_000, issuedOn: '2026-01-30', dueOn: '2026-03-01', status: 'open',
+        policyId: 'b2b-net30-standard', policyVersion: 1, nextActionAt: null, workflowId: 'invoice-INV-600', seq: 2, summary: {}, webhookEvents: [],
+      },
+    });
+    expect(result).toMatchObject({ outcome: 'sent', mirrored: false });
+    expect(warnings).toEqual([expect.objectContaining({ message: expect.stringContaining('mirror write after a sent message failed'), meta: expect.objectContaining({ idempotencyKey: 'k-600', error: expect.stringContaining('invoices_currency_iso4217') }) })]);
   });
 
   it('puts the provider\'s answer into the projected message.sent event it writes to the outbox', async () => {
