@@ -12,6 +12,7 @@
  * shaped, invoices, bare, shaped…), never together, so none steals another's CPU and all see the same drift of
  * the machine's speed. Invoices run on the production worker factory, the baselines on SDK defaults.
  */
+import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
 import type { EmailSender, SmsSender } from '../activities/ports.js';
@@ -24,7 +25,6 @@ import { addCpu, cpuMsPer, cpuSnapshot, cpuSpent, type CpuSnapshot } from './cpu
 import { startBenchWorker } from './invoice-worker.js';
 import { runPool, withTimeout } from './stats.js';
 import { bareWorkflow, invoiceShapedWorkflow, shapedPaymentUpdate, type ShapeActivities } from './workflows/bare.js';
-import { Context } from '@temporalio/activity';
 import { Worker } from '@temporalio/worker';
 
 export interface ThroughputOptions {
@@ -37,7 +37,7 @@ export interface ThroughputOptions {
   invoices: number;
   bare: number;
   concurrency: number;
-  /** Invoice and bare runs alternate this many times, each with its share of the lives. */
+  /** Invoice, bare and invoice-shaped runs alternate this many times, each with its share of the lives. */
   rounds: number;
   tag: string;
 }
@@ -63,16 +63,26 @@ export interface ThroughputResult {
   invoiceShaped: RateDetail & { ratioToBare: number };
 }
 
-/** Resolves a waiter when the provider (SMTP server or Twilio) has accepted the invoice's message. */
-function watchedSenders(base: { email: EmailSender; sms: SmsSender }): { email: EmailSender; sms: SmsSender; accepted(id: string): Promise<void> } {
+/** Which ids something has happened to (a message accepted, a first local activity run): wait for one, before or after. */
+function arrivals(): { arrived(id: string): void; wait(id: string): Promise<void> } {
   const waiters = new Map<string, () => void>();
   const done = new Set<string>();
+  return {
+    arrived(id) {
+      done.add(id);
+      waiters.get(id)?.();
+    },
+    wait: (id) => (done.has(id) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(id, () => (waiters.delete(id), resolve())))),
+  };
+}
+
+/** Resolves a waiter when the provider (SMTP server or Twilio) has accepted the invoice's message. */
+function watchedSenders(base: { email: EmailSender; sms: SmsSender }): { email: EmailSender; sms: SmsSender; accepted(id: string): Promise<void> } {
+  const accepted = arrivals();
   const note = (text: string): void => {
     // plainRenderer writes "[template] Invoice <number>: …"; the number is the invoice id here.
     const id = /Invoice (\S+):/.exec(text)?.[1];
-    if (!id) return;
-    done.add(id);
-    waiters.get(id)?.();
+    if (id) accepted.arrived(id);
   };
   return {
     email: {
@@ -91,7 +101,7 @@ function watchedSenders(base: { email: EmailSender; sms: SmsSender }): { email: 
         return sid;
       },
     },
-    accepted: (id) => (done.has(id) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(id, () => (waiters.delete(id), resolve())))),
+    accepted: accepted.wait,
   };
 }
 
@@ -139,10 +149,10 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const bareLife = (i: number): Promise<void> => withTimeout(client.workflow.execute(bareWorkflow, { taskQueue: bareQueue, workflowId: `${options.tag}-bare-${i}` }), 60_000, `bare workflow ${i}`);
 
   const shapedQueue = `${options.tag}-shaped`;
-  const echoed = new Map<string, () => void>();
+  const echoed = arrivals();
   const shapeActivities: ShapeActivities = {
     async echo(payload) {
-      echoed.get(Context.current().info.workflowExecution?.workflowId ?? '')?.();
+      echoed.arrived(Context.current().info.workflowExecution?.workflowId ?? '');
       return payload;
     },
   };
@@ -150,7 +160,7 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const shapedInput = invoiceInput({ id: `${options.tag}-shaped`, zone, dueInDays: 0, policy: policies.email });
   const shapedLife = async (i: number): Promise<void> => {
     const workflowId = `${options.tag}-shaped-${i}`;
-    const echoedOnce = new Promise<void>((resolve) => echoed.set(workflowId, () => (echoed.delete(workflowId), resolve())));
+    const echoedOnce = echoed.wait(workflowId);
     const handle = await client.workflow.start(invoiceShapedWorkflow, {
       taskQueue: shapedQueue,
       workflowId,

@@ -57,7 +57,6 @@ export function semanticProblems(body: CreateInvoiceInput, prefix = 'body'): Fie
   return problems;
 }
 
-/** Dotted paths whose values differ between two JSON documents. */
 /** The invoice as the workflow (and a simulation) sees it, from a create body; `defaultLocale` when none is given. */
 export function invoiceFactsOf(body: Omit<CreateInvoiceInput, 'policy'>, defaultLocale: string): InvoiceFacts {
   return {
@@ -72,6 +71,7 @@ export function invoiceFactsOf(body: Omit<CreateInvoiceInput, 'policy'>, default
   };
 }
 
+/** Dotted paths whose values differ between two JSON documents. */
 export function differingFields(a: unknown, b: unknown, prefix = ''): string[] {
   const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (isObject(a) && isObject(b)) {

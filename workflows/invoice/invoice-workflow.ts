@@ -101,17 +101,17 @@ const maxEscalationTier = 3;
 
 export async function invoiceWorkflow(input: InvoiceWorkflowInput): Promise<InvoiceSummary> {
   /**
-   * Runs started since this patch keep a lean history (7 events per message step instead of about 13): first
-   * send attempts and database steps as local activities, webhooks through the PostgreSQL outbox instead of one
-   * activity per event, and search attributes upserted only when they change. Runs started before replay the
-   * original commands.
-   */
-  /**
    * Runs started since this patch record this one marker where they recorded lean-history and send-mirror: it
    * stands for both. Each marker costs a run an event and an upsert of TemporalChangeVersion (a visibility write)
    * in its first workflow task. Runs started before replay the markers they recorded.
    */
   const current = patched('single-version-marker');
+  /**
+   * Runs started since this patch keep a lean history (7 events per message step instead of about 13): first
+   * send attempts and database steps as local activities, webhooks through the PostgreSQL outbox instead of one
+   * activity per event, and search attributes upserted only when they change. Runs started before replay the
+   * original commands.
+   */
   const lean = current || patched('lean-history');
   /**
    * Lean runs started since this patch let the send activity write the mirror of a sent message (projectSent):
